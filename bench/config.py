@@ -1,0 +1,163 @@
+"""The run config: YAML in, typed sections out, every mistake named by file and field.
+
+```yaml
+name: default                 # optional; the file's stem otherwise
+corpus: {path: ../data/sample.jsonl}   # relative paths: against this file's folder
+tasks:                        # targets to write, each with a length budget in words
+  headline: {max_words: 12}
+  standfirst: {max_words: 40}
+systems:
+  - {name: lead-1, kind: lead, sentences: 1}
+metrics:
+  rouge: {engine: auto, stemmer: true}
+run: {chunk_size: 64}
+```
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bench.corpus import TARGETS, CorpusConfig
+from bench.errors import BenchError, ConfigError
+from bench.metrics.rouge import RougeConfig
+from bench.systems.base import System, Task, create
+from bench.typed import build, suggest
+
+__all__ = ["RunSettings", "Config", "load_config", "parse_config", "default_config_path"]
+
+_TOP_LEVEL = ("name", "corpus", "tasks", "systems", "metrics", "run")
+_DEFAULT_MAX_WORDS = {"headline": 12, "standfirst": 40}
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The ``run`` section: how the runner works (does not change any number)."""
+
+    chunk_size: int = 64  # articles per summarize() call; each chunk is cached as soon as it is done
+
+    def validate(self, where: str) -> None:
+        if self.chunk_size < 1:
+            raise ConfigError(f"{where}.chunk_size: must be ≥ 1, got {self.chunk_size}")
+
+
+@dataclass
+class Config:
+    """A loaded, validated config. ``raw`` is the resolved mapping saved as the run's config.yaml."""
+
+    name: str
+    path: Path | None
+    corpus: CorpusConfig
+    tasks: list[Task]
+    system_specs: list[dict[str, Any]]
+    rouge: RougeConfig
+    run: RunSettings
+    raw: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base_dir(self) -> Path:
+        """Folder that relative paths in the config are resolved against."""
+        return self.path.parent if self.path else Path.cwd()
+
+    def build_systems(self) -> list[System]:
+        where = self.path or "config"
+        return [create(spec, f"{where}: systems[{i}]") for i, spec in enumerate(self.system_specs)]
+
+
+def default_config_path() -> Path:
+    """``configs/default.yaml`` beside the installed package (editable install), else in the cwd."""
+    here = Path(__file__).resolve().parent.parent / "configs" / "default.yaml"
+    return here if here.exists() else Path("configs/default.yaml")
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a YAML config file; errors name the file, line (for YAML syntax) and field."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found; pass the path of a YAML config "
+                          "(see configs/ for examples)") from None
+    except (IsADirectoryError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config as UTF-8 text ({exc.__class__.__name__})") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}{line}: not valid YAML ({problem}); fix the syntax on that line") from None
+    return parse_config(data, path)
+
+
+def parse_config(data: Any, path: Path | None = None) -> Config:
+    """Validate a config mapping; ``path`` names the file in errors and anchors relative paths."""
+    where = str(path) if path else "config"
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: a config must be a YAML mapping with 'corpus' and 'systems', "
+                          f"got {type(data).__name__}")
+    for key in data:
+        if key not in _TOP_LEVEL:
+            raise ConfigError(f"{where}: unknown section {key!r}{suggest(str(key), _TOP_LEVEL)}; "
+                              f"known: {', '.join(_TOP_LEVEL)}")
+    name = data.get("name") or (path.stem if path else "config")
+    if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9._-]+", name):
+        raise ConfigError(f"{where}: name: use letters, digits, '.', '_' or '-' (it names the run folder), got {name!r}")
+    if "corpus" not in data:
+        raise ConfigError(f"{where}: missing section 'corpus' (e.g. corpus: {{path: ../data/sample.jsonl}})")
+    try:
+        corpus = build(CorpusConfig, data["corpus"], f"{where}: corpus")
+        rouge = build(RougeConfig, (data.get("metrics") or {}).get("rouge"), f"{where}: metrics.rouge")
+    except BenchError as exc:
+        raise ConfigError(str(exc)) from None
+    metrics = data.get("metrics") or {}
+    if not isinstance(metrics, dict):
+        raise ConfigError(f"{where}: metrics: expected a mapping like {{rouge: {{...}}}}, got {metrics!r}")
+    run = build(RunSettings, data.get("run"), f"{where}: run")
+    tasks = _parse_tasks(data.get("tasks"), where)
+    specs = _parse_systems(data.get("systems"), where)
+    cfg = Config(name=name, path=path, corpus=corpus, tasks=tasks, system_specs=specs, rouge=rouge, run=run,
+                 raw=dict(data, name=name))
+    cfg.build_systems()  # validate every system's settings now, before any work starts
+    return cfg
+
+
+def _parse_tasks(data: Any, where: str) -> list[Task]:
+    if data is None:
+        data = {t: {} for t in TARGETS}
+    if isinstance(data, list):
+        data = {t: {} for t in data}
+    if not isinstance(data, dict) or not data:
+        raise ConfigError(f"{where}: tasks: expected a mapping like {{headline: {{max_words: 12}}}}, got {data!r}")
+    tasks = []
+    for target, settings in data.items():
+        if target not in TARGETS:
+            raise ConfigError(f"{where}: tasks: unknown target {target!r}{suggest(str(target), TARGETS)}; "
+                              f"known: {', '.join(TARGETS)}")
+        settings = settings or {}
+        if not isinstance(settings, dict) or set(settings) - {"max_words"}:
+            raise ConfigError(f"{where}: tasks.{target}: only 'max_words' can be set, got {settings!r}")
+        max_words = settings.get("max_words", _DEFAULT_MAX_WORDS[target])
+        if isinstance(max_words, bool) or not isinstance(max_words, int) or max_words < 1:
+            raise ConfigError(f"{where}: tasks.{target}.max_words: expected a positive integer, got {max_words!r}")
+        tasks.append(Task(target, max_words))
+    return tasks
+
+
+def _parse_systems(data: Any, where: str) -> list[dict[str, Any]]:
+    if not isinstance(data, list) or not data:
+        raise ConfigError(f"{where}: systems: expected a non-empty list of {{name, kind, ...}} entries")
+    names: set[str] = set()
+    for i, spec in enumerate(data):
+        if not isinstance(spec, dict):
+            raise ConfigError(f"{where}: systems[{i}]: expected a mapping with 'name' and 'kind', got {spec!r}")
+        name = spec.get("name", spec.get("kind"))
+        if name in names:
+            raise ConfigError(f"{where}: systems[{i}].name: {name!r} is used twice; give each system its own name")
+        names.add(name)
+    return [dict(s) for s in data]

@@ -1,0 +1,131 @@
+"""The System protocol, the Task it is asked to do, and the registry of system kinds.
+
+A system kind is a class registered with ``@register("kind")``. It declares ``Config``, a dataclass of
+its settings (built from YAML by :func:`bench.typed.build`), and implements ``summarize``. Its
+``fingerprint()`` hashes everything that changes its output, so cached predictions are reused only when
+they would be identical.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from bench.corpus import TARGETS, Article
+from bench.errors import ConfigError
+from bench.typed import build, suggest, to_plain
+
+__all__ = ["Task", "System", "register", "registry", "create", "known_kinds"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """What to write: the ``target`` field and a length budget in words (a hint for systems)."""
+
+    target: str
+    max_words: int
+
+    def __post_init__(self) -> None:
+        if self.target not in TARGETS:
+            raise ConfigError(f"unknown target {self.target!r}; known targets: {', '.join(TARGETS)}")
+
+    @property
+    def key(self) -> str:
+        return f"{self.target}:w{self.max_words}"
+
+
+class System:
+    """Base of every system kind. Subclasses set ``Config`` and implement :meth:`summarize`."""
+
+    kind: ClassVar[str] = ""
+    Config: ClassVar[type] = type(None)
+    #: bump when the code changes outputs for the same config
+    version: ClassVar[str] = "1"
+
+    def __init__(self, name: str, config: Any) -> None:
+        self.name = name
+        self.config = config
+
+    def load(self) -> None:
+        """Load weights and other heavy state. Called once by the runner (and timed as load time).
+
+        Construction must stay cheap: config validation builds every system before any work starts.
+        ``summarize`` may call ``load()`` itself when it was not called.
+        """
+
+    def summarize(self, articles: Sequence[Article], task: Task) -> list[str]:
+        """Return one summary per article, same length and order."""
+        raise NotImplementedError
+
+    def fingerprint_extra(self) -> dict[str, Any]:
+        """Extra identity beyond kind+config (e.g. a model file hash); override where it matters."""
+        return {}
+
+    def fingerprint(self) -> str:
+        """Hash of everything that changes this system's output: kind, code version, config, extras."""
+        payload = {"kind": self.kind, "version": self.version, "config": to_plain(self.config),
+                   "extra": self.fingerprint_extra()}
+        blob = json.dumps(payload, sort_keys=True, default=str).encode()
+        return hashlib.sha256(blob).hexdigest()[:16]
+
+    def close(self) -> None:
+        """Release models/memory; called by the runner when the system is done."""
+
+
+_REGISTRY: dict[str, type[System]] = {}
+
+
+def register(kind: str) -> Callable[[type[System]], type[System]]:
+    """Class decorator: register a System subclass under ``kind``; duplicates and non-Systems fail loudly."""
+
+    def deco(cls: type[System]) -> type[System]:
+        if not (isinstance(cls, type) and issubclass(cls, System)):
+            raise TypeError(f"@register({kind!r}) needs a System subclass, got {cls!r}")
+        if kind in _REGISTRY and _REGISTRY[kind] is not cls:
+            raise TypeError(f"system kind {kind!r} registered twice: {_REGISTRY[kind].__qualname__} and {cls.__qualname__}")
+        if not dataclasses.is_dataclass(cls.Config):
+            raise TypeError(f"{cls.__qualname__}.Config must be a dataclass")
+        cls.kind = kind
+        _REGISTRY[kind] = cls
+        return cls
+
+    return deco
+
+
+def _load_builtin_kinds() -> None:
+    # Importing the family modules runs their @register decorators.
+    import bench.systems  # noqa: F401
+
+
+def registry() -> dict[str, type[System]]:
+    """kind -> class for every registered system kind."""
+    _load_builtin_kinds()
+    return dict(_REGISTRY)
+
+
+def known_kinds() -> list[str]:
+    return sorted(registry())
+
+
+def create(spec: dict[str, Any], where: str) -> System:
+    """Build a system from its config mapping ``{name, kind, **settings}``."""
+    if not isinstance(spec, dict):
+        raise ConfigError(f"{where}: a system must be a mapping with 'name' and 'kind', got {spec!r}")
+    settings = dict(spec)
+    kind = settings.pop("kind", None)
+    if not isinstance(kind, str):
+        raise ConfigError(f"{where}: missing 'kind'; known kinds: {', '.join(known_kinds())}")
+    kinds = registry()
+    if kind not in kinds:
+        raise ConfigError(f"{where}.kind: unknown system kind {kind!r}{suggest(kind, kinds)}; "
+                          f"known kinds: {', '.join(sorted(kinds))}")
+    name = settings.pop("name", kind)
+    if not isinstance(name, str) or not name:
+        raise ConfigError(f"{where}.name: expected a non-empty string, got {name!r}")
+    cls = kinds[kind]
+    config = build(cls.Config, settings, where)
+    return cls(name, config)

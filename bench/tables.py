@@ -1,0 +1,85 @@
+"""Summary tables: CSV (pandas-ready), markdown, and the terminal table — each with its signature.
+
+Scores are shown ×100 (as papers print ROUGE); the saved JSON/CSV keep values in [0, 1].
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = ["to_csv", "to_markdown", "to_rich", "LABELS", "cell"]
+
+LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "rougeSU4": "R-SU4"}
+
+
+def cell(stats: dict[str, Any] | None, ci: bool = True) -> str:
+    """'41.23 [40.10–42.35]' for an F1 with its 95% CI (×100); '–' when there is no score."""
+    if not stats or stats.get("f1") is None:
+        return "–"
+    text = f"{100 * stats['f1']:.2f}"
+    if ci and stats.get("f1_ci"):
+        lo, hi = stats["f1_ci"]
+        text += f" [{100 * lo:.2f}–{100 * hi:.2f}]"
+    return text
+
+
+def to_csv(rows: Sequence[dict[str, Any]], types: Sequence[str], signature: str) -> str:
+    """Flat CSV: one row per system × target; P/R/F and their CI bounds per ROUGE type, in [0, 1]."""
+    head = ["system", "kind", "target", "status", "n", "skipped_no_reference", "generated", "reused",
+            "articles_per_s"]
+    metric_cols = []
+    for t in types:
+        for attr in ("precision", "recall", "f1"):
+            metric_cols += [f"{t}_{attr}", f"{t}_{attr}_low", f"{t}_{attr}_high"]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(head + metric_cols + ["error", "signature"])
+    for row in rows:
+        values = [row.get(h) for h in head]
+        for t in types:
+            stats = row.get(t) or {}
+            for attr in ("precision", "recall", "f1"):
+                ci = stats.get(f"{attr}_ci") or [None, None]
+                values += [stats.get(attr), ci[0], ci[1]]
+        writer.writerow(values + [row.get("error") or "", signature])
+    return buf.getvalue()
+
+
+def to_markdown(rows: Sequence[dict[str, Any]], types: Sequence[str], signature: str,
+                title: str | None = None) -> str:
+    """A markdown table of F1 ×100 with 95% bootstrap CIs, the signature under it."""
+    head = ["system", "target", "n"] + [f"{LABELS.get(t, t)} F1" for t in types]
+    lines = [f"### {title}", ""] if title else []
+    lines += ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * (len(head) - 2)) + "|"]
+    for row in rows:
+        if row.get("status") != "ok":
+            cells = [row["system"], row["target"], str(row.get("n", 0))] + \
+                    [f"FAILED: {row.get('error') or ''}"] + [""] * (len(types) - 1)
+        else:
+            cells = [row["system"], row["target"], str(row["n"])] + [cell(row.get(t)) for t in types]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    lines += ["", f"F1 ×100 with 95% bootstrap CI. Signature: `{signature}`", ""]
+    return "\n".join(lines)
+
+
+def to_rich(rows: Sequence[dict[str, Any]], types: Sequence[str], signature: str):  # -> rich.table.Table
+    """The terminal table (rich), failed units in red with their error."""
+    from rich.table import Table
+
+    table = Table(title="ROUGE F1 ×100 (95% bootstrap CI)", caption=f"signature: {signature}",
+                  caption_justify="left")
+    table.add_column("system", style="bold")
+    table.add_column("target")
+    table.add_column("n", justify="right")
+    for t in types:
+        table.add_column(LABELS.get(t, t), justify="right")
+    for row in rows:
+        if row.get("status") != "ok":
+            table.add_row(row["system"], row["target"], str(row.get("n", 0)),
+                          f"[red]FAILED: {row.get('error') or ''}[/red]", *[""] * (len(types) - 1))
+        else:
+            table.add_row(row["system"], row["target"], str(row["n"]), *[cell(row.get(t)) for t in types])
+    return table

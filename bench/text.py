@@ -1,0 +1,112 @@
+"""Sentence splitting and whitespace normalisation shared by systems and metrics.
+
+The splitter is rule-based and deterministic (no downloads): it breaks after ``.``, ``!`` or ``?``
+(optionally followed by closing quotes/brackets) when the next token starts a sentence, and it does not
+break after known abbreviations ("Mr.", "U.S.", "e.g."), single initials ("J. K. Rowling"), or inside
+numbers ("3.5", "$1.13bn"). Its name and version go into every metric signature that uses it.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["SPLITTER_NAME", "split_sentences", "normalize_space", "word_count", "first_words"]
+
+SPLITTER_NAME = "rules-v1"
+
+# Lower-cased, without the final dot. Titles and common abbreviations that rarely end a sentence.
+_ABBREVIATIONS = frozenset("""
+mr mrs ms dr prof sr jr st mt ft rev gen col lt sgt capt cmdr adm gov sen rep pres supt insp
+no nos vol vols fig figs ed eds pp p approx est dept univ assn bros co corp inc ltd plc
+jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
+vs etc al e.g i.e a.m p.m u.s u.k u.n e.u u.s.a cf viz ca
+""".split())
+
+_CLOSERS = "\"'”’»)]"
+_OPENERS = "\"'“‘«(["
+# A candidate end: terminal punctuation, optional closers, then whitespace.
+_END = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
+
+
+def normalize_space(text: str) -> str:
+    """Collapse runs of whitespace (including non-breaking spaces) to single spaces and strip."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def _is_abbreviation(before: str) -> bool:
+    """True when the word just before a '.' is an abbreviation or an initial."""
+    m = re.search(r"(\S+)$", before)
+    if not m:
+        return False
+    word = m.group(1).lstrip(_OPENERS).lower()
+    if word.endswith("."):
+        word = word[:-1]
+    if word in _ABBREVIATIONS:
+        return True
+    # Single letters ("J." in "J. K. Rowling") and dotted acronyms ("U.S", "a.m") are not sentence ends.
+    return bool(re.fullmatch(r"[a-z]", word) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+
+
+def _starts_sentence(rest: str) -> bool:
+    """True when the text after a candidate break looks like the start of a sentence."""
+    rest = rest.lstrip(_OPENERS + " ")
+    if not rest:
+        return False
+    ch = rest[0]
+    return ch.isupper() or ch.isdigit() or not ch.isalpha()
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences; paragraphs (blank lines) always end a sentence."""
+    sentences: list[str] = []
+    for para in re.split(r"\n\s*\n", text):
+        para = normalize_space(para)
+        if para:
+            sentences.extend(_split_paragraph(para))
+    return sentences
+
+
+def _split_paragraph(para: str) -> list[str]:
+    out: list[str] = []
+    start = 0
+    for m in _END.finditer(para):
+        punct, end_idx = m.group(1), m.end(2)
+        before = para[start:m.start(1)]
+        after = para[m.end():]
+        if punct == "." and not m.group(2) and _is_abbreviation(before):
+            # "U.S. officials" stays together; "in the U.S. The" is ambiguous: break only if a
+            # capitalised common word follows and the abbreviation is a dotted acronym.
+            if not (_is_acronym(before) and _next_is_sentence_opener(after)):
+                continue
+        if not _starts_sentence(after):
+            continue
+        out.append(para[start:end_idx].strip())
+        start = m.end()
+    tail = para[start:].strip()
+    if tail:
+        out.append(tail)
+    return out
+
+
+def _is_acronym(before: str) -> bool:
+    m = re.search(r"(\S+)$", before)
+    return bool(m and re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", m.group(1)))
+
+
+# Words that, capitalised after "U.S.", almost always open a new sentence.
+_OPENER_WORDS = frozenset("the a an it he she they we i but and this that there in on at his her its our".split())
+
+
+def _next_is_sentence_opener(after: str) -> bool:
+    m = re.match(r"[" + re.escape(_OPENERS) + r"]*([A-Za-z]+)", after)
+    return bool(m and m.group(1)[0].isupper() and m.group(1).lower() in _OPENER_WORDS)
+
+
+def word_count(text: str) -> int:
+    """Whitespace-delimited word count."""
+    return len(text.split())
+
+
+def first_words(text: str, n: int) -> str:
+    """The first ``n`` whitespace-delimited words of ``text``, joined by single spaces."""
+    return " ".join(text.split()[:n])
