@@ -10,7 +10,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["to_csv", "to_markdown", "to_rich", "LABELS", "cell"]
+__all__ = ["to_csv", "to_markdown", "to_rich", "LABELS", "cell", "short_cell"]
 
 LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "rougeSU4": "R-SU4"}
 
@@ -23,6 +23,17 @@ def cell(stats: dict[str, Any] | None, ci: bool = True) -> str:
     if ci and stats.get("f1_ci"):
         lo, hi = stats["f1_ci"]
         text += f" [{100 * lo:.2f}–{100 * hi:.2f}]"
+    return text
+
+
+def short_cell(stats: dict[str, Any] | None) -> str:
+    """'41.23 ±0.85' (F1 ×100 ± half the 95% CI width) for narrow terminals; '–' when no score."""
+    if not stats or stats.get("f1") is None:
+        return "–"
+    text = f"{100 * stats['f1']:.2f}"
+    if stats.get("f1_ci"):
+        lo, hi = stats["f1_ci"]
+        text += f" ±{50 * (hi - lo):.2f}"
     return text
 
 
@@ -65,12 +76,11 @@ def to_markdown(rows: Sequence[dict[str, Any]], types: Sequence[str], signature:
     return "\n".join(lines)
 
 
-def to_rich(rows: Sequence[dict[str, Any]], types: Sequence[str], signature: str):  # -> rich.table.Table
-    """The terminal table (rich), failed units in red with their error."""
+def to_rich(rows: Sequence[dict[str, Any]], types: Sequence[str]):  # -> rich.table.Table
+    """The terminal table (rich), failed units in red with their error; print the signature under it."""
     from rich.table import Table
 
-    table = Table(title="ROUGE F1 ×100 (95% bootstrap CI)", caption=f"signature: {signature}",
-                  caption_justify="left")
+    table = Table(title="ROUGE F1 ×100 ± half-width of the 95% bootstrap CI")
     table.add_column("system", style="bold")
     table.add_column("target")
     table.add_column("n", justify="right")
@@ -81,5 +91,5 @@ def to_rich(rows: Sequence[dict[str, Any]], types: Sequence[str], signature: str
             table.add_row(row["system"], row["target"], str(row.get("n", 0)),
                           f"[red]FAILED: {row.get('error') or ''}[/red]", *[""] * (len(types) - 1))
         else:
-            table.add_row(row["system"], row["target"], str(row["n"]), *[cell(row.get(t)) for t in types])
+            table.add_row(row["system"], row["target"], str(row["n"]), *[short_cell(row.get(t)) for t in types])
     return table

@@ -1,0 +1,62 @@
+"""``bench run [CONFIG]``: run a benchmark config and print its ROUGE table."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from rich.console import Console
+
+from bench import tables
+from bench.config import default_config_path, load_config
+from bench.execute import execute
+
+__all__ = ["add_parser"]
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "run", help="run a benchmark config (default: configs/default.yaml on the bundled sample)",
+        description="Run every system of CONFIG on every target (headline, standfirst) of its corpus, "
+                    "score with ROUGE, print the table with its signature, and write a run directory "
+                    "<output>/<config-name>-<UTC yyyymmdd-hhmmss>/ with config.yaml, manifest.json, "
+                    "predictions.jsonl, scores.jsonl and summary.{json,csv,md}. Predictions are cached "
+                    "under <output>/.cache/, so an interrupted run resumes where it stopped.")
+    p.add_argument("config", nargs="?", type=Path, default=None,
+                   help="YAML config (default: configs/default.yaml)")
+    p.add_argument("--limit", type=int, metavar="N", default=None,
+                   help="score only the first N articles of the corpus (after the config's own sampling)")
+    p.add_argument("--output", type=Path, metavar="DIR", default=Path("results"),
+                   help="folder for run directories and the prediction cache (default: results)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="regenerate every prediction instead of reusing cached ones (still writes the cache)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars (for CI logs)")
+    p.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bench.cli.progress import make_progress
+    from bench.errors import ConfigError
+
+    if args.limit is not None and args.limit < 1:
+        raise ConfigError(f"--limit: must be ≥ 1, got {args.limit}")
+    config = load_config(args.config or default_config_path())
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=200)  # piped or captured: do not squeeze the table into 80 columns
+    err = Console(file=sys.stderr)
+    result = execute(config, output_root=args.output, use_cache=not args.no_cache, limit=args.limit,
+                     progress=make_progress(args.quiet), argv=["bench", *sys.argv[1:]])
+    reused = sum(u.reused for u in result.units)
+    if reused:
+        err.print(f"reused {reused} cached predictions (--no-cache to regenerate)")
+    skipped = {(u.target): u.skipped_no_reference for u in result.units if u.skipped_no_reference}
+    for target, count in skipped.items():
+        err.print(f"skipped {count} articles without a {target} (nothing to score against)")
+    console.print(tables.to_rich(result.summary, config.rouge.types))
+    console.print(f"signature: {result.signature}", soft_wrap=True, highlight=False)
+    for f in result.failures:
+        err.print(f"[red]FAILED[/red] {f['system']} on {f['target']}: {f['error']}")
+    console.print(f"run directory: {result.run_dir}", soft_wrap=True)
+    return 1 if result.failures else 0

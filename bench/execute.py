@@ -1,0 +1,108 @@
+"""Run a config end to end into a run directory: corpus → systems → ROUGE → files.
+
+``execute`` is what ``bench run`` calls; it is also the library entry point for scripts.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from bench import tables
+from bench.config import Config
+from bench.corpus import Corpus, load_corpus
+from bench.manifest import environment
+from bench.metrics.rouge import Rouge
+from bench.results import create_run_dir, write_json, write_jsonl, write_text_atomic, write_yaml
+from bench.runner import NullProgress, Progress, Unit, run_system
+from bench.scoring import score_units, summary_rows
+from bench.typed import to_plain
+
+__all__ = ["RunResult", "execute"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunResult:
+    run_dir: Path
+    signature: str
+    summary: list[dict[str, Any]]
+    units: list[Unit]
+    corpus: Corpus
+    failures: list[dict[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit: int | None = None,
+            progress: Progress | None = None, argv: list[str] | None = None) -> RunResult:
+    """Run every system on every task of ``config``; write the run directory; return what happened."""
+    progress = progress or NullProgress()
+    started = datetime.now(timezone.utc)
+    corpus = load_corpus(config.corpus, config.base_dir)
+    articles = corpus.articles[:limit] if limit else corpus.articles
+    rouge = Rouge(config.rouge)  # validates metric settings before any generation
+    systems = config.build_systems()
+    run_dir = create_run_dir(output_root, config.name, started)
+    write_yaml(run_dir / "config.yaml", _resolved_config(config, limit))
+    units: list[Unit] = []
+    timings: dict[str, dict[str, float]] = {}
+    for system in systems:
+        sys_units, load_s = run_system(system, config.tasks, articles, output_root / ".cache",
+                                       use_cache=use_cache, chunk_size=config.run.chunk_size, progress=progress)
+        units.extend(sys_units)
+        timings[system.name] = {"load_s": round(load_s, 3),
+                                "generate_s": round(sum(u.seconds_generate for u in sys_units), 3)}
+    scores = score_units(units, rouge)
+    for u in units:
+        timings[u.system]["score_s"] = round(timings[u.system].get("score_s", 0.0) + u.seconds_score, 3)
+    signature = rouge.signature()
+    summary = summary_rows(units, scores, rouge)
+    failures = [{"system": u.system, "target": u.target, "error": u.error or ""} for u in units if u.status != "ok"]
+    write_jsonl(run_dir / "predictions.jsonl", _prediction_rows(units))
+    write_jsonl(run_dir / "scores.jsonl", scores)
+    write_json(run_dir / "summary.json", {"signature": signature, "config": config.name,
+                                          "corpus": corpus.source, "rows": summary})
+    write_text_atomic(run_dir / "summary.csv", tables.to_csv(summary, config.rouge.types, signature))
+    write_text_atomic(run_dir / "summary.md", tables.to_markdown(summary, config.rouge.types, signature))
+    manifest = {
+        "command": argv if argv is not None else sys.argv, "config": config.name,
+        "config_path": str(config.path) if config.path else None,
+        "started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(),
+        "corpus": {"source": corpus.source, "articles": len(articles), "problems": corpus.problems[:50],
+                   "problem_count": len(corpus.problems), "duplicates_dropped": corpus.duplicates},
+        "signature": signature, "seeds": {"corpus": config.corpus.seed, "bootstrap": config.rouge.seed},
+        "systems": [{"name": s.name, "kind": s.kind, "fingerprint": s.fingerprint()} for s in systems],
+        "timings": timings, "cache": {"enabled": use_cache,
+                                      "reused": sum(u.reused for u in units),
+                                      "generated": sum(u.generated for u in units)},
+        "failures": failures, **environment(),
+    }
+    write_json(run_dir / "manifest.json", manifest)
+    return RunResult(run_dir, signature, summary, units, corpus, failures)
+
+
+def _resolved_config(config: Config, limit: int | None) -> dict[str, Any]:
+    raw = dict(config.raw)
+    raw["corpus"] = to_plain(config.corpus)
+    raw["corpus"]["path"] = str((config.base_dir / config.corpus.path).resolve())
+    if limit:
+        raw["corpus"]["run_limit"] = limit
+    raw["tasks"] = {t.target: {"max_words": t.max_words} for t in config.tasks}
+    raw["metrics"] = dict(raw.get("metrics") or {}, rouge=to_plain(config.rouge))
+    raw["run"] = to_plain(config.run)
+    return raw
+
+
+def _prediction_rows(units: list[Unit]) -> list[dict[str, Any]]:
+    return [{"system": u.system, "target": u.target, "article_id": r.article.id,
+             "article_hash": r.article.content_hash, "prediction": r.prediction,
+             "reference": r.article.reference(u.target), "cached": r.cached, "fingerprint": u.fingerprint}
+            for u in units for r in u.rows]
