@@ -14,7 +14,7 @@ from typing import Any
 
 from bench import tables
 from bench.config import Config
-from bench.corpus import Corpus, load_corpus
+from bench.corpus import Corpus, load_corpus, resolve_path
 from bench.manifest import environment
 from bench.metrics.rouge import Rouge
 from bench.results import create_run_dir, write_json, write_jsonl, write_text_atomic, write_yaml
@@ -34,6 +34,7 @@ class RunResult:
     summary: list[dict[str, Any]]
     units: list[Unit]
     corpus: Corpus
+    types: tuple[str, ...]
     failures: list[dict[str, str]] = field(default_factory=list)
 
     @property
@@ -64,20 +65,21 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
     for u in units:
         timings[u.system]["score_s"] = round(timings[u.system].get("score_s", 0.0) + u.seconds_score, 3)
     signature = rouge.signature()
-    summary = summary_rows(units, scores, rouge)
+    summary = summary_rows(units, rouge)
     failures = [{"system": u.system, "target": u.target, "error": u.error or ""} for u in units if u.status != "ok"]
     write_jsonl(run_dir / "predictions.jsonl", _prediction_rows(units))
     write_jsonl(run_dir / "scores.jsonl", scores)
     write_json(run_dir / "summary.json", {"signature": signature, "config": config.name,
                                           "corpus": corpus.source, "rows": summary})
-    write_text_atomic(run_dir / "summary.csv", tables.to_csv(summary, config.rouge.types, signature))
-    write_text_atomic(run_dir / "summary.md", tables.to_markdown(summary, config.rouge.types, signature))
+    write_text_atomic(run_dir / "summary.csv", tables.to_csv(summary, rouge.types, signature))
+    write_text_atomic(run_dir / "summary.md", tables.to_markdown(summary, rouge.types, signature))
     manifest = {
         "command": argv if argv is not None else sys.argv, "config": config.name,
         "config_path": str(config.path) if config.path else None,
         "started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(),
         "corpus": {"source": corpus.source, "articles": len(articles), "problems": corpus.problems[:50],
-                   "problem_count": len(corpus.problems), "duplicates_dropped": corpus.duplicates},
+                   "problem_count": len(corpus.problems), "duplicates": corpus.duplicates,
+                   "duplicates_dropped": config.corpus.dedupe, "rows_read": corpus.rows_read},
         "signature": signature, "seeds": {"corpus": config.corpus.seed, "bootstrap": config.rouge.seed},
         "systems": [{"name": s.name, "kind": s.kind, "fingerprint": s.fingerprint()} for s in systems],
         "timings": timings, "cache": {"enabled": use_cache,
@@ -86,13 +88,15 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
         "failures": failures, **environment(),
     }
     write_json(run_dir / "manifest.json", manifest)
-    return RunResult(run_dir, signature, summary, units, corpus, failures)
+    return RunResult(run_dir, signature, summary, units, corpus, rouge.types, failures)
 
 
 def _resolved_config(config: Config, limit: int | None) -> dict[str, Any]:
     raw = dict(config.raw)
     raw["corpus"] = to_plain(config.corpus)
-    raw["corpus"]["path"] = str((config.base_dir / config.corpus.path).resolve())
+    path = resolve_path(config.corpus.path, config.base_dir)
+    if path is not None:
+        raw["corpus"]["path"] = str(path.resolve())
     if limit:
         raw["corpus"]["run_limit"] = limit
     raw["tasks"] = {t.target: {"max_words": t.max_words} for t in config.tasks}
