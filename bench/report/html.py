@@ -1,0 +1,158 @@
+"""The report page: header (what ran, where, how to reproduce), leaderboards, charts, article browser.
+
+One self-contained HTML file: inline CSS, inline SVG charts, a few lines of inline script; nothing is
+fetched from the network. Every piece of text from a run is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Sequence
+from html import escape
+from typing import Any
+
+from bench.compare import Comparison, Row, format_size, format_speed, legend
+from bench.rundir import Run
+from bench.tables import LABELS
+
+__all__ = ["CSS", "page", "header_html", "leaderboard_html", "legend_html", "machine_text", "command_text"]
+
+CSS = """
+:root { --ink: #1b1f24; --muted: #59636e; --line: #d8dee4; --soft: #f6f8fa; --accent: #0072B2; --bad: #b42318; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink);
+       margin: 0; background: #fff; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 32px 64px; }
+h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 20px; margin: 36px 0 8px; border-bottom: 1px solid var(--line);
+padding-bottom: 4px; } h3 { font-size: 16px; margin: 20px 0 6px; } h4 { margin: 0 0 6px; font-size: 14px; }
+.sub { color: var(--muted); margin: 0 0 16px; }
+dl.meta { display: grid; grid-template-columns: 150px 1fr; gap: 2px 16px; margin: 0; font-size: 14px; }
+dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+code { font: 12.5px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--soft);
+       padding: 1px 4px; border-radius: 3px; }
+table { border-collapse: collapse; font-size: 14px; }
+table.board { width: 100%; margin: 6px 0; }
+table.board th, table.board td { padding: 5px 10px; border-bottom: 1px solid var(--line); text-align: left; }
+table.board th { background: var(--soft); font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.best { font-weight: 700; } tr.failed td { color: var(--bad); } tr.baseline td.sys::after { content: " (baseline)";
+color: var(--muted); font-weight: 400; }
+.ci { color: var(--muted); font-size: 12px; } .sig { color: var(--accent); font-weight: 700; }
+.legend { color: var(--muted); font-size: 12.5px; max-width: 1000px; }
+.failures { border: 1px solid var(--bad); background: #fff4f2; padding: 8px 14px; border-radius: 6px; }
+.failures li { color: var(--bad); }
+svg.chart { max-width: 100%; height: auto; display: block; margin: 8px 0 18px; }
+svg .grid { stroke: #eaeef2; } svg .axis { stroke: #8c959f; } svg .tick { fill: var(--muted); }
+svg .label { fill: var(--ink); font-size: 12px; } svg .note { fill: var(--muted); } svg .series { fill: var(--ink); }
+svg .mean { stroke: var(--ink); stroke-width: 1.5; stroke-dasharray: 3 2; }
+svg .ref { stroke: var(--bad); stroke-width: 1.5; stroke-dasharray: 5 4; }
+svg text { font-family: inherit; }
+.filter { margin: 8px 0 12px; color: var(--muted); } .filter input { width: 360px; padding: 5px 8px; font: inherit;
+border: 1px solid var(--line); border-radius: 4px; margin-left: 6px; }
+details.article { border: 1px solid var(--line); border-radius: 6px; margin: 6px 0; }
+details.article > summary { cursor: pointer; padding: 7px 12px; background: var(--soft); border-radius: 6px;
+font-weight: 600; } .aid { color: var(--muted); font: 12px ui-monospace, Menlo, monospace; margin-right: 8px; }
+.targets { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; padding: 12px; }
+.reference { background: #eef6fc; border-left: 3px solid var(--accent); padding: 6px 10px; margin: 0 0 8px;
+font-weight: 600; } .reference.missing { background: var(--soft); border-color: var(--line); color: var(--muted);
+font-weight: 400; } .tag { font: 11px ui-monospace, monospace; color: var(--accent); text-transform: uppercase;
+margin-right: 4px; }
+table.outputs { width: 100%; } table.outputs th, table.outputs td { padding: 4px 6px; border-bottom: 1px solid
+var(--line); vertical-align: top; text-align: left; } table.outputs td.sys { white-space: nowrap; color: var(--muted); }
+table.outputs tr.best td { background: #f0faf4; } table.outputs th { white-space: nowrap; }
+nav.toc { margin: 16px 0 0; padding: 8px 0; border-top: 1px solid var(--line); }
+nav.toc a { margin-right: 14px; color: var(--accent); text-decoration: none; }
+@media (max-width: 900px) { .targets { grid-template-columns: 1fr; } }
+"""
+
+
+def machine_text(manifest: dict[str, Any]) -> str:
+    """'AMD EPYC 7B13 × 2 CPUs, NVIDIA H200' from the manifest's device entry."""
+    device = manifest.get("device") or {}
+    parts = []
+    if device.get("cpu"):
+        parts.append(f"{device['cpu']} ({device.get('cpu_count') or '?'} CPUs)")
+    if device.get("cuda"):
+        parts.append(", ".join(device["cuda"]))
+    return "; ".join(parts) or "unknown"
+
+
+def command_text(manifest: dict[str, Any]) -> str:
+    command = manifest.get("command") or []
+    return shlex.join(str(c) for c in command) if isinstance(command, list) else str(command)
+
+
+def header_html(run: Run) -> str:
+    """Title and the facts needed to trust and reproduce the numbers."""
+    m = run.manifest
+    corpus = m.get("corpus") or {}
+    git = m.get("git") or {}
+    commit = git.get("commit") or "unknown"
+    if git.get("dirty"):
+        commit += " (with uncommitted changes)"
+    packages = ", ".join(f"{k} {v}" for k, v in (m.get("packages") or {}).items() if v)
+    facts = [("corpus", f"{corpus.get('source', '?')} — {corpus.get('articles', '?')} articles"),
+             ("started", str(m.get("started", "?"))), ("finished", str(m.get("finished", "?"))),
+             ("machine", machine_text(m)), ("git commit", commit), ("packages", packages),
+             ("seeds", ", ".join(f"{k} {v}" for k, v in (m.get("seeds") or {}).items()))]
+    rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
+    rows += f"<dt>command</dt><dd><code>{escape(command_text(m))}</code></dd>"
+    rows += f"<dt>signature</dt><dd><code>{escape(run.signature)}</code></dd>"
+    failures = m.get("failures") or []
+    fail_html = ""
+    if failures:
+        items = "".join(f"<li><b>{escape(f.get('system', '?'))}</b> on {escape(f.get('target', '?'))}: "
+                        f"{escape(f.get('error', ''))}</li>" for f in failures)
+        fail_html = f'<div class="failures"><b>{len(failures)} system × target failed</b><ul>{items}</ul></div>'
+    return (f"<h1>{escape(str(m.get('config') or run.name))}: headline and standfirst benchmark</h1>"
+            f'<p class="sub">Run <code>{escape(run.name)}</code></p><dl class="meta">{rows}</dl>{fail_html}')
+
+
+def _score_cell(row: Row, rtype: str, best: float | None) -> str:
+    cell = row.cells.get(rtype)
+    if cell is None or cell.f1 is None:
+        return "<td class=num>–</td>"
+    cls = "num best" if best is not None and abs(cell.f1 - best) < 1e-12 else "num"
+    ci = (f' <span class="ci">[{100 * cell.low:.2f}–{100 * cell.high:.2f}]</span>'
+          if cell.low is not None and cell.high is not None else "")
+    sig = f'<span class="sig" title="p = {cell.p:.4f}">*</span>' if cell.significant and cell.p is not None else ""
+    return f'<td class="{cls}">{100 * cell.f1:.2f}{sig}{ci}</td>'
+
+
+def leaderboard_html(table: Comparison, target: str) -> str:
+    """One target's leaderboard: systems by first-type F1, CIs, significance, speed and size."""
+    rows = [r for r in table.rows if r.target == target]
+    best = {t: max((r.cells[t].f1 for r in rows if r.cells.get(t) and r.cells[t].f1 is not None), default=None)
+            for t in table.types}
+    head = ("<tr><th>#</th><th>system</th><th>kind</th><th class=num>n</th>"
+            + "".join(f"<th class=num>{escape(LABELS.get(t, t))} F1</th>" for t in table.types)
+            + "<th class=num>articles/s</th><th class=num>size</th></tr>")
+    body = []
+    for rank, row in enumerate(rows, start=1):
+        classes = " ".join(c for c in ("failed" if row.status != "ok" else "", "baseline" if row.is_baseline else "") if c)
+        lead = (f'<tr class="{classes}"><td class=num>{rank}</td><td class=sys>{escape(row.label)}</td>'
+                f"<td>{escape(row.kind)}</td><td class=num>{row.n}</td>")
+        if row.status != "ok":
+            body.append(lead + f'<td colspan="{len(table.types) + 2}">FAILED: {escape(row.error or "")}</td></tr>')
+            continue
+        scores = "".join(_score_cell(row, t, best[t]) for t in table.types)
+        body.append(lead + scores + f"<td class=num>{escape(format_speed(row.articles_per_s))}</td>"
+                    f"<td class=num>{escape(format_size(row.parameters))}</td></tr>")
+    return (f'<table class="board" id="leaderboard-{escape(target)}"><thead>{head}</thead>'
+            f"<tbody>{''.join(body)}</tbody></table>")
+
+
+def page(title: str, header: str, sections: Sequence[tuple[str, str, str]], script: str = "") -> str:
+    """The whole document: ``header`` HTML, a table of contents, then ``sections`` (id, heading, inner HTML)."""
+    toc = " ".join(f'<a href="#{escape(i)}">{escape(h)}</a>' for i, h, _ in sections)
+    body = "".join(f'<section id="{escape(i)}"><h2>{escape(h)}</h2>{inner}</section>' for i, h, inner in sections)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
+            f'<header>{header}</header><nav class="toc">{toc}</nav>{body}</main>'
+            + (f"<script>{script}</script>" if script else "") + "</body></html>\n")
+
+
+def legend_html(table: Comparison) -> str:
+    return f'<p class="legend">{escape(legend(table))} Bold: best in its column.</p>'
+
