@@ -30,6 +30,7 @@ class PredictionCache:
         self.path = root / f"{fingerprint}.jsonl"
         self.recovered_torn_line = False
         self._entries: dict[str, str] = {}
+        self._seconds: dict[str, float] = {}
         try:
             root.mkdir(parents=True, exist_ok=True)
         except PermissionError:
@@ -43,17 +44,28 @@ class PredictionCache:
     def get(self, task_key: str, article_hash: str) -> str | None:
         return self._entries.get(self.key(task_key, article_hash))
 
+    def seconds(self, task_key: str, article_hash: str) -> float | None:
+        """Generation time recorded for this prediction (its share of its chunk), if known."""
+        return self._seconds.get(self.key(task_key, article_hash))
+
     def __len__(self) -> int:
         return len(self._entries)
 
-    def put_many(self, task_key: str, items: list[tuple[str, str, str]]) -> None:
-        """Append ``(article_hash, article_id, prediction)`` rows in one write, then fsync."""
+    def put_many(self, task_key: str, items: list[tuple[str, str, str]], seconds: float | None = None) -> None:
+        """Append ``(article_hash, article_id, prediction)`` rows in one write, then fsync.
+
+        ``seconds`` is the time the whole batch took; each row records its equal share, so a later run
+        that reuses the rows can still report the speed at which they were generated."""
         lines = []
+        share = seconds / len(items) if seconds is not None and items else None
         for article_hash, article_id, prediction in items:
             key = self.key(task_key, article_hash)
             self._entries[key] = prediction
-            lines.append(json.dumps({"key": key, "article_id": article_id, "prediction": prediction},
-                                    ensure_ascii=False) + "\n")
+            rec = {"key": key, "article_id": article_id, "prediction": prediction}
+            if share is not None:
+                rec["seconds"] = round(share, 6)
+                self._seconds[key] = share
+            lines.append(json.dumps(rec, ensure_ascii=False) + "\n")
         if not lines:
             return
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
@@ -78,6 +90,8 @@ class PredictionCache:
                 rec: dict[str, Any] = json.loads(line)
                 if keep:
                     self._entries[rec["key"]] = rec["prediction"]
+                    if isinstance(rec.get("seconds"), (int, float)):
+                        self._seconds[rec["key"]] = float(rec["seconds"])
             except (ValueError, KeyError, TypeError):
                 log.warning("%s: skipping an unreadable cache line at byte %d", self.path, pos)
             pos = nl + 1

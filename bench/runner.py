@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from bench.cache import PredictionCache
 from bench.corpus import Article
@@ -66,7 +66,10 @@ class Unit:
     generated: int = 0
     reused: int = 0
     seconds_generate: float = 0.0
+    seconds_cached: float = 0.0  # generation time recorded in the cache for the reused predictions
     seconds_score: float = 0.0
+    parameters: int | None = None  # model size, when the system knows it
+    aggregate: dict[str, Any] | None = None  # rouge type -> corpus aggregate, set when scored
 
     @property
     def target(self) -> str:
@@ -93,6 +96,7 @@ def generate_unit(system: System, task: Task, articles: Sequence[Article], cache
         hit = cache.get(task.key, article.content_hash)
         if hit is not None:
             found[article.content_hash] = hit
+            unit.seconds_cached += cache.seconds(task.key, article.content_hash) or 0.0
         else:
             missing.append(article)
     unit.reused = len(eligible) - len(missing)
@@ -101,9 +105,11 @@ def generate_unit(system: System, task: Task, articles: Sequence[Article], cache
     try:
         for i in range(0, len(missing), chunk_size):
             chunk = missing[i:i + chunk_size]
+            chunk_start = time.perf_counter()
             outputs = system.summarize(chunk, task)
             _check_outputs(system, chunk, outputs)
-            cache.put_many(task.key, [(a.content_hash, a.id, p) for a, p in zip(chunk, outputs)])
+            cache.put_many(task.key, [(a.content_hash, a.id, p) for a, p in zip(chunk, outputs)],
+                           seconds=time.perf_counter() - chunk_start)
             found.update((a.content_hash, p) for a, p in zip(chunk, outputs))
             unit.generated += len(chunk)
             progress.advance(len(chunk))
@@ -126,6 +132,14 @@ def _check_outputs(system: System, chunk: Sequence[Article], outputs: object) ->
     bad = [i for i, p in enumerate(outputs) if not isinstance(p, str)]
     if bad:
         raise RuntimeError(f"system {system.name!r} returned a non-string for article {chunk[bad[0]].id}")
+
+
+def _parameters(system: System) -> int | None:
+    try:
+        return system.parameters()
+    except Exception:  # noqa: BLE001 — size is informational
+        log.debug("system %s: parameters() failed", system.name, exc_info=True)
+        return None
 
 
 def run_system(system: System, tasks: Sequence[Task], articles: Sequence[Article], cache_root: Path,
@@ -152,6 +166,9 @@ def run_system(system: System, tasks: Sequence[Task], articles: Sequence[Article
                 units.append(unit)
                 continue
             units.append(generate_unit(system, task, articles, cache, chunk_size, progress))
+        size = _parameters(system)
+        for unit in units:
+            unit.parameters = size
     finally:
         try:
             system.close()

@@ -72,6 +72,10 @@ class System:
         blob = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
+    def parameters(self) -> int | None:
+        """Number of model parameters (after ``load()``), or None for systems without a model."""
+        return None
+
     def close(self) -> None:
         """Release models/memory; called by the runner when the system is done."""
 
