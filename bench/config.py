@@ -9,7 +9,8 @@ tasks:                        # targets to write, each with a length budget in w
 systems:
   - {name: lead-1, kind: lead, sentences: 1}
 metrics:
-  rouge: {engine: auto, stemmer: true}
+  rouge: {engine: auto, stemmer: true}   # see bench.metrics.rouge.RougeConfig
+  extra: {semantic: true}               # lengths, compression, novel n-grams, fragments (+ embeddings)
 run: {chunk_size: 64}
 ```
 """
@@ -25,6 +26,7 @@ import yaml
 
 from bench.corpus import TARGETS, CorpusConfig
 from bench.errors import BenchError, ConfigError
+from bench.metrics.extra import ExtraConfig
 from bench.metrics.rouge import RougeConfig
 from bench.systems.base import System, Task, create
 from bench.typed import build, suggest
@@ -56,6 +58,7 @@ class Config:
     tasks: list[Task]
     system_specs: list[dict[str, Any]]
     rouge: RougeConfig
+    extra: ExtraConfig | None  # None: extra metrics switched off (metrics.extra: false)
     run: RunSettings
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -110,18 +113,24 @@ def parse_config(data: Any, path: Path | None = None) -> Config:
         raise ConfigError(f"{where}: name: use letters, digits, '.', '_' or '-' (it names the run folder), got {name!r}")
     if "corpus" not in data:
         raise ConfigError(f"{where}: missing section 'corpus' (e.g. corpus: {{path: ../data/sample.jsonl}})")
-    try:
-        corpus = build(CorpusConfig, data["corpus"], f"{where}: corpus")
-        rouge = build(RougeConfig, (data.get("metrics") or {}).get("rouge"), f"{where}: metrics.rouge")
-    except BenchError as exc:
-        raise ConfigError(str(exc)) from None
     metrics = data.get("metrics") or {}
     if not isinstance(metrics, dict):
         raise ConfigError(f"{where}: metrics: expected a mapping like {{rouge: {{...}}}}, got {metrics!r}")
+    for key in metrics:
+        if key not in ("rouge", "extra"):
+            raise ConfigError(f"{where}: metrics: unknown metric group {key!r}{suggest(str(key), ('rouge', 'extra'))}; "
+                              "known: rouge, extra")
+    try:
+        corpus = build(CorpusConfig, data["corpus"], f"{where}: corpus")
+        rouge = build(RougeConfig, metrics.get("rouge"), f"{where}: metrics.rouge")
+        extra_raw = metrics.get("extra", {})
+        extra = None if extra_raw is False else build(ExtraConfig, extra_raw, f"{where}: metrics.extra")
+    except BenchError as exc:
+        raise ConfigError(str(exc)) from None
     run = build(RunSettings, data.get("run"), f"{where}: run")
     tasks = _parse_tasks(data.get("tasks"), where)
     specs = _parse_systems(data.get("systems"), where)
-    cfg = Config(name=name, path=path, corpus=corpus, tasks=tasks, system_specs=specs, rouge=rouge, run=run,
+    cfg = Config(name=name, path=path, corpus=corpus, tasks=tasks, system_specs=specs, rouge=rouge, extra=extra, run=run,
                  raw=dict(data, name=name))
     cfg.build_systems()  # validate every system's settings now, before any work starts
     return cfg

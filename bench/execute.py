@@ -16,6 +16,7 @@ from bench import tables
 from bench.config import Config
 from bench.corpus import Corpus, load_corpus, resolve_path
 from bench.manifest import environment
+from bench.metrics.extra import ExtraMetrics
 from bench.metrics.rouge import Rouge
 from bench.results import create_run_dir, write_json, write_jsonl, write_text_atomic, write_yaml
 from bench.runner import NullProgress, Progress, Unit, run_system
@@ -50,6 +51,7 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
     corpus = load_corpus(config.corpus, config.base_dir)
     articles = corpus.articles[:limit] if limit else corpus.articles
     rouge = Rouge(config.rouge)  # validates metric settings before any generation
+    extra = ExtraMetrics(config.extra) if config.extra else None
     systems = config.build_systems()
     run_dir = create_run_dir(output_root, config.name, started)
     write_yaml(run_dir / "config.yaml", _resolved_config(config, limit))
@@ -61,7 +63,7 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
         units.extend(sys_units)
         timings[system.name] = {"load_s": round(load_s, 3),
                                 "generate_s": round(sum(u.seconds_generate for u in sys_units), 3)}
-    scores = score_units(units, rouge)
+    scores = score_units(units, rouge, extra)
     for u in units:
         timings[u.system]["score_s"] = round(timings[u.system].get("score_s", 0.0) + u.seconds_score, 3)
     signature = rouge.signature()
@@ -69,7 +71,9 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
     failures = [{"system": u.system, "target": u.target, "error": u.error or ""} for u in units if u.status != "ok"]
     write_jsonl(run_dir / "predictions.jsonl", _prediction_rows(units))
     write_jsonl(run_dir / "scores.jsonl", scores)
-    write_json(run_dir / "summary.json", {"signature": signature, "config": config.name,
+    extra_signature = extra.signature() if extra else None
+    write_json(run_dir / "summary.json", {"signature": signature, "extra_signature": extra_signature,
+                                          "config": config.name,
                                           "corpus": corpus.source, "rows": summary})
     write_text_atomic(run_dir / "summary.csv", tables.to_csv(summary, rouge.types, signature))
     write_text_atomic(run_dir / "summary.md", tables.to_markdown(summary, rouge.types, signature))
@@ -80,7 +84,7 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
         "corpus": {"source": corpus.source, "articles": len(articles), "problems": corpus.problems[:50],
                    "problem_count": len(corpus.problems), "duplicates": corpus.duplicates,
                    "duplicates_dropped": config.corpus.dedupe, "rows_read": corpus.rows_read},
-        "signature": signature, "seeds": {"corpus": config.corpus.seed, "bootstrap": config.rouge.seed},
+        "signature": signature, "extra_signature": extra_signature, "seeds": {"corpus": config.corpus.seed, "bootstrap": config.rouge.seed},
         "systems": [{"name": s.name, "kind": s.kind, "fingerprint": s.fingerprint()} for s in systems],
         "timings": timings, "cache": {"enabled": use_cache,
                                       "reused": sum(u.reused for u in units),
@@ -100,7 +104,7 @@ def _resolved_config(config: Config, limit: int | None) -> dict[str, Any]:
     if limit:
         raw["corpus"]["run_limit"] = limit
     raw["tasks"] = {t.target: {"max_words": t.max_words} for t in config.tasks}
-    raw["metrics"] = dict(raw.get("metrics") or {}, rouge=to_plain(config.rouge))
+    raw["metrics"] = {"rouge": to_plain(config.rouge), "extra": to_plain(config.extra) if config.extra else False}
     raw["run"] = to_plain(config.run)
     return raw
 

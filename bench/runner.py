@@ -69,7 +69,8 @@ class Unit:
     seconds_cached: float = 0.0  # generation time recorded in the cache for the reused predictions
     seconds_score: float = 0.0
     parameters: int | None = None  # model size, when the system knows it
-    aggregate: dict[str, Any] | None = None  # rouge type -> corpus aggregate, set when scored
+    aggregate: dict[str, Any] | None = None
+    extra_means: dict[str, float] | None = None  # extra metric -> mean over articles, set when scored  # rouge type -> corpus aggregate, set when scored
 
     @property
     def target(self) -> str:

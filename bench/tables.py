@@ -37,6 +37,12 @@ def short_cell(stats: dict[str, Any] | None) -> str:
     return text
 
 
+def _words(row: dict[str, Any]) -> str:
+    """Mean prediction length in words (from the extra metrics), or '–'."""
+    words = (row.get("extra") or {}).get("pred_words")
+    return f"{words:.1f}" if isinstance(words, (int, float)) and words == words else "–"
+
+
 def to_csv(rows: Sequence[dict[str, Any]], types: Sequence[str], signature: str) -> str:
     """Flat CSV: one row per system × target; P/R/F and their CI bounds per ROUGE type, in [0, 1]."""
     head = ["system", "kind", "target", "status", "n", "skipped_no_reference", "generated", "reused",
@@ -62,17 +68,17 @@ def to_csv(rows: Sequence[dict[str, Any]], types: Sequence[str], signature: str)
 def to_markdown(rows: Sequence[dict[str, Any]], types: Sequence[str], signature: str,
                 title: str | None = None) -> str:
     """A markdown table of F1 ×100 with 95% bootstrap CIs, the signature under it."""
-    head = ["system", "target", "n"] + [f"{LABELS.get(t, t)} F1" for t in types]
+    head = ["system", "target", "n"] + [f"{LABELS.get(t, t)} F1" for t in types] + ["words"]
     lines = [f"### {title}", ""] if title else []
     lines += ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * (len(head) - 2)) + "|"]
     for row in rows:
         if row.get("status") != "ok":
             cells = [row["system"], row["target"], str(row.get("n", 0))] + \
-                    [f"FAILED: {row.get('error') or ''}"] + [""] * (len(types) - 1)
+                    [f"FAILED: {row.get('error') or ''}"] + [""] * len(types)
         else:
-            cells = [row["system"], row["target"], str(row["n"])] + [cell(row.get(t)) for t in types]
+            cells = [row["system"], row["target"], str(row["n"])] + [cell(row.get(t)) for t in types] + [_words(row)]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    lines += ["", f"F1 ×100 with 95% bootstrap CI. Signature: `{signature}`", ""]
+    lines += ["", f"F1 ×100 with 95% bootstrap CI; words: mean prediction length. Signature: `{signature}`", ""]
     return "\n".join(lines)
 
 
@@ -86,10 +92,12 @@ def to_rich(rows: Sequence[dict[str, Any]], types: Sequence[str]):  # -> rich.ta
     table.add_column("n", justify="right")
     for t in types:
         table.add_column(LABELS.get(t, t), justify="right")
+    table.add_column("words", justify="right")
     for row in rows:
         if row.get("status") != "ok":
             table.add_row(row["system"], row["target"], str(row.get("n", 0)),
-                          f"[red]FAILED: {row.get('error') or ''}[/red]", *[""] * (len(types) - 1))
+                          f"[red]FAILED: {row.get('error') or ''}[/red]", *[""] * len(types))
         else:
-            table.add_row(row["system"], row["target"], str(row["n"]), *[short_cell(row.get(t)) for t in types])
+            table.add_row(row["system"], row["target"], str(row["n"]), *[short_cell(row.get(t)) for t in types],
+                          _words(row))
     return table

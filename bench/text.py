@@ -30,15 +30,15 @@ _END = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
 
 def normalize_space(text: str) -> str:
     """Collapse runs of whitespace (including non-breaking spaces) to single spaces and strip."""
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+    return " ".join(text.replace("\u00a0", " ").split())
 
 
 def _is_abbreviation(before: str) -> bool:
     """True when the word just before a '.' is an abbreviation or an initial."""
-    m = re.search(r"(\S+)$", before)
-    if not m:
+    last = before.rsplit(None, 1)[-1:]
+    if not last or before[-1:].isspace():
         return False
-    word = m.group(1).lstrip(_OPENERS).lower()
+    word = last[0].lstrip(_OPENERS).lower()
     if word.endswith("."):
         word = word[:-1]
     if word in _ABBREVIATIONS:
@@ -89,8 +89,8 @@ def _split_paragraph(para: str) -> list[str]:
 
 
 def _is_acronym(before: str) -> bool:
-    m = re.search(r"(\S+)$", before)
-    return bool(m and re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", m.group(1)))
+    last = before.rsplit(None, 1)[-1:]
+    return bool(last and not before[-1:].isspace() and re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", last[0]))
 
 
 # Words that, capitalised after "U.S.", almost always open a new sentence.

@@ -65,3 +65,19 @@ def test_second_run_reuses_the_cache(tmp_path, small_config):
     assert first.summary[0]["rouge1"] == second.summary[0]["rouge1"]
     third = execute(cfg, output_root=tmp_path / "r", use_cache=False)
     assert sum(u.generated for u in third.units) == 10
+
+
+def test_extra_metrics_ride_along_and_can_be_switched_off(tmp_path, small_config):
+    result = execute(load_config(small_config), output_root=tmp_path / "r")
+    scores = read_jsonl(result.run_dir / "scores.jsonl")
+    # lead copies the article, so nothing it writes is novel and every word is covered by a fragment
+    assert all(s["novel_1gram"] == 0.0 and s["coverage"] == 1.0 for s in scores)
+    words = {(s["system"], s["target"], s["article_id"]): s["pred_words"] for s in scores}
+    assert words[("lead-words", "headline", "a2")] == 6.0  # "A storm closed schools across the"
+    summary = json.loads((result.run_dir / "summary.json").read_text())
+    assert summary["extra_signature"].startswith("extra|tok:unicode-v1")
+
+    off = small_config.read_text().replace("rouge: {bootstrap: 200, seed: 7}", "rouge: {bootstrap: 200, seed: 7}\n  extra: false")
+    small_config.write_text(off)
+    result = execute(load_config(small_config), output_root=tmp_path / "r2")
+    assert "coverage" not in read_jsonl(result.run_dir / "scores.jsonl")[0]

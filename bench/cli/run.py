@@ -54,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
     skipped = {(u.target): u.skipped_no_reference for u in result.units if u.skipped_no_reference}
     for target, count in skipped.items():
         err.print(f"skipped {count} articles without a {target} (nothing to score against)")
-    console.print(tables.to_rich(result.summary, config.rouge.types))
+    console.print(tables.to_rich(result.summary, result.types))
     console.print(f"signature: {result.signature}", soft_wrap=True, highlight=False)
     for f in result.failures:
         err.print(f"[red]FAILED[/red] {f['system']} on {f['target']}: {f['error']}")
