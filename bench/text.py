@@ -26,6 +26,14 @@ _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
 # A candidate end: terminal punctuation, optional closers, then whitespace.
 _END = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+_DOTTED_LOWER = re.compile(r"(?:[a-z]\.)+[a-z]")
+_DOTTED_UPPER = re.compile(r"(?:[A-Z]\.)+[A-Z]")
+_NEXT_WORD = re.compile(r"[" + re.escape(_OPENERS) + r"]*([A-Za-z]+)")
+# Only the last word before and the first word after a candidate end matter: look at this many
+# characters on each side instead of slicing the rest of the paragraph (which made long paragraphs
+# quadratic).
+_WINDOW = 64
 
 
 def normalize_space(text: str) -> str:
@@ -44,7 +52,7 @@ def _is_abbreviation(before: str) -> bool:
     if word in _ABBREVIATIONS:
         return True
     # Single letters ("J." in "J. K. Rowling") and dotted acronyms ("U.S", "a.m") are not sentence ends.
-    return bool(re.fullmatch(r"[a-z]", word) or re.fullmatch(r"(?:[a-z]\.)+[a-z]", word))
+    return ("a" <= word <= "z" and len(word) == 1) or bool(_DOTTED_LOWER.fullmatch(word))
 
 
 def _starts_sentence(rest: str) -> bool:
@@ -59,7 +67,7 @@ def _starts_sentence(rest: str) -> bool:
 def split_sentences(text: str) -> list[str]:
     """Split ``text`` into sentences; paragraphs (blank lines) always end a sentence."""
     sentences: list[str] = []
-    for para in re.split(r"\n\s*\n", text):
+    for para in _PARAGRAPH_BREAK.split(text):
         para = normalize_space(para)
         if para:
             sentences.extend(_split_paragraph(para))
@@ -71,8 +79,8 @@ def _split_paragraph(para: str) -> list[str]:
     start = 0
     for m in _END.finditer(para):
         punct, end_idx = m.group(1), m.end(2)
-        before = para[start:m.start(1)]
-        after = para[m.end():]
+        before = para[max(start, m.start(1) - _WINDOW):m.start(1)]
+        after = para[m.end():m.end() + _WINDOW]
         if punct == "." and not m.group(2) and _is_abbreviation(before):
             # "U.S. officials" stays together; "in the U.S. The" is ambiguous: break only if a
             # capitalised common word follows and the abbreviation is a dotted acronym.
@@ -90,7 +98,7 @@ def _split_paragraph(para: str) -> list[str]:
 
 def _is_acronym(before: str) -> bool:
     last = before.rsplit(None, 1)[-1:]
-    return bool(last and not before[-1:].isspace() and re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", last[0]))
+    return bool(last and not before[-1:].isspace() and _DOTTED_UPPER.fullmatch(last[0]))
 
 
 # Words that, capitalised after "U.S.", almost always open a new sentence.
@@ -98,7 +106,7 @@ _OPENER_WORDS = frozenset("the a an it he she they we i but and this that there 
 
 
 def _next_is_sentence_opener(after: str) -> bool:
-    m = re.match(r"[" + re.escape(_OPENERS) + r"]*([A-Za-z]+)", after)
+    m = _NEXT_WORD.match(after)
     return bool(m and m.group(1)[0].isupper() and m.group(1).lower() in _OPENER_WORDS)
 
 
