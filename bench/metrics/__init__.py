@@ -1,0 +1,1 @@
+"""Metrics: ROUGE engines (rouge.py), statistics (stats.py), extra metrics (extra.py)."""
