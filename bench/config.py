@@ -31,7 +31,7 @@ from bench.metrics.rouge import RougeConfig
 from bench.systems.base import System, Task, create
 from bench.typed import build, suggest
 
-__all__ = ["RunSettings", "Config", "load_config", "parse_config", "default_config_path"]
+__all__ = ["RunSettings", "SystemSample", "Config", "load_config", "parse_config", "default_config_path"]
 
 _TOP_LEVEL = ("name", "corpus", "tasks", "systems", "metrics", "run")
 _DEFAULT_MAX_WORDS = {"headline": 12, "standfirst": 40}
@@ -48,6 +48,19 @@ class RunSettings:
             raise ConfigError(f"{where}.chunk_size: must be ≥ 1, got {self.chunk_size}")
 
 
+@dataclass(frozen=True)
+class SystemSample:
+    """A system entry's ``sample:``: run that system on a deterministic subset (e.g. an LLM on 100)."""
+
+    limit: int
+    seed: int = 0
+    stratify_by: str | None = None
+
+    def validate(self, where: str) -> None:
+        if self.limit < 1:
+            raise ConfigError(f"{where}.limit: must be ≥ 1, got {self.limit}")
+
+
 @dataclass
 class Config:
     """A loaded, validated config. ``raw`` is the resolved mapping saved as the run's config.yaml."""
@@ -56,11 +69,12 @@ class Config:
     path: Path | None
     corpus: CorpusConfig
     tasks: list[Task]
-    system_specs: list[dict[str, Any]]
+    system_specs: list[dict[str, Any]]  # {name, kind, settings...} without 'sample'
     rouge: RougeConfig
     extra: ExtraConfig | None  # None: extra metrics switched off (metrics.extra: false)
     run: RunSettings
     raw: dict[str, Any] = field(default_factory=dict)
+    samples: dict[str, SystemSample] = field(default_factory=dict)  # system name -> its subset
 
     @property
     def base_dir(self) -> Path:
@@ -69,7 +83,8 @@ class Config:
 
     def build_systems(self) -> list[System]:
         where = self.path or "config"
-        return [create(spec, f"{where}: systems[{i}]") for i, spec in enumerate(self.system_specs)]
+        return [create(_resolve_model_path(spec, self.base_dir), f"{where}: systems[{i}]")
+                for i, spec in enumerate(self.system_specs)]
 
 
 def default_config_path() -> Path:
@@ -129,9 +144,9 @@ def parse_config(data: Any, path: Path | None = None) -> Config:
         raise ConfigError(str(exc)) from None
     run = build(RunSettings, data.get("run"), f"{where}: run")
     tasks = _parse_tasks(data.get("tasks"), where)
-    specs = _parse_systems(data.get("systems"), where)
-    cfg = Config(name=name, path=path, corpus=corpus, tasks=tasks, system_specs=specs, rouge=rouge, extra=extra, run=run,
-                 raw=dict(data, name=name))
+    specs, samples = _parse_systems(data.get("systems"), where)
+    cfg = Config(name=name, path=path, corpus=corpus, tasks=tasks, system_specs=specs, rouge=rouge, extra=extra,
+                 run=run, raw=dict(data, name=name), samples=samples)
     cfg.build_systems()  # validate every system's settings now, before any work starts
     return cfg
 
@@ -158,15 +173,30 @@ def _parse_tasks(data: Any, where: str) -> list[Task]:
     return tasks
 
 
-def _parse_systems(data: Any, where: str) -> list[dict[str, Any]]:
+def _parse_systems(data: Any, where: str) -> tuple[list[dict[str, Any]], dict[str, SystemSample]]:
     if not isinstance(data, list) or not data:
         raise ConfigError(f"{where}: systems: expected a non-empty list of {{name, kind, ...}} entries")
-    names: set[str] = set()
+    specs: list[dict[str, Any]] = []
+    samples: dict[str, SystemSample] = {}
     for i, spec in enumerate(data):
         if not isinstance(spec, dict):
             raise ConfigError(f"{where}: systems[{i}]: expected a mapping with 'name' and 'kind', got {spec!r}")
+        spec = dict(spec)
         name = spec.get("name", spec.get("kind"))
-        if name in names:
+        if any(s.get("name", s.get("kind")) == name for s in specs):
             raise ConfigError(f"{where}: systems[{i}].name: {name!r} is used twice; give each system its own name")
-        names.add(name)
-    return [dict(s) for s in data]
+        if "sample" in spec:
+            samples[str(name)] = build(SystemSample, spec.pop("sample"), f"{where}: systems[{i}].sample")
+        specs.append(spec)
+    return specs, samples
+
+
+def _resolve_model_path(spec: dict[str, Any], base_dir: Path) -> dict[str, Any]:
+    """A relative ``model:`` that exists beside the config names that folder/file (like corpus.path);
+    anything else (a hub id, ``packaged:...``, an absolute path) is left as written."""
+    model = spec.get("model")
+    if isinstance(model, str) and not model.startswith("packaged:") and not Path(model).is_absolute():
+        candidate = base_dir / model
+        if candidate.exists():
+            return dict(spec, model=str(candidate.resolve()))
+    return spec

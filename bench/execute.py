@@ -15,6 +15,7 @@ from typing import Any
 from bench import tables
 from bench.config import Config
 from bench.corpus import Corpus, load_corpus, resolve_path
+from bench.corpus_sampling import sample_articles
 from bench.manifest import environment
 from bench.metrics.extra import ExtraMetrics
 from bench.metrics.rouge import Rouge
@@ -57,12 +58,20 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
     write_yaml(run_dir / "config.yaml", _resolved_config(config, limit))
     units: list[Unit] = []
     timings: dict[str, dict[str, float]] = {}
+    system_records = []
     for system in systems:
-        sys_units, load_s = run_system(system, config.tasks, articles, output_root / ".cache",
+        sample = config.samples.get(system.name)
+        subset = sample_articles(articles, sample.limit, sample.seed, sample.stratify_by) if sample else articles
+        system.use_examples(corpus.few_shot)  # before the fingerprint: examples change the prompts
+        sys_units, load_s = run_system(system, config.tasks, subset, output_root / ".cache",
                                        use_cache=use_cache, chunk_size=config.run.chunk_size, progress=progress)
         units.extend(sys_units)
         timings[system.name] = {"load_s": round(load_s, 3),
                                 "generate_s": round(sum(u.seconds_generate for u in sys_units), 3)}
+        system_records.append({"name": system.name, "kind": system.kind, "fingerprint": system.fingerprint(),
+                               "articles": len(subset), "sample": to_plain(sample) if sample else None,
+                               "parameters": sys_units[0].parameters if sys_units else None,
+                               "upper_bound": system.upper_bound, "stats": _run_stats(system)})
     scores = score_units(units, rouge, extra)
     for u in units:
         timings[u.system]["score_s"] = round(timings[u.system].get("score_s", 0.0) + u.seconds_score, 3)
@@ -85,7 +94,7 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
                    "problem_count": len(corpus.problems), "duplicates": corpus.duplicates,
                    "duplicates_dropped": config.corpus.dedupe, "rows_read": corpus.rows_read},
         "signature": signature, "extra_signature": extra_signature, "seeds": {"corpus": config.corpus.seed, "bootstrap": config.rouge.seed},
-        "systems": [{"name": s.name, "kind": s.kind, "fingerprint": s.fingerprint()} for s in systems],
+        "systems": system_records,
         "timings": timings, "cache": {"enabled": use_cache,
                                       "reused": sum(u.reused for u in units),
                                       "generated": sum(u.generated for u in units)},
@@ -107,6 +116,14 @@ def _resolved_config(config: Config, limit: int | None) -> dict[str, Any]:
     raw["metrics"] = {"rouge": to_plain(config.rouge), "extra": to_plain(config.extra) if config.extra else False}
     raw["run"] = to_plain(config.run)
     return raw
+
+
+def _run_stats(system: Any) -> dict[str, Any]:
+    try:
+        return system.run_stats()
+    except Exception:  # noqa: BLE001 — diagnostics only
+        log.warning("system %s: run_stats() failed", system.name, exc_info=True)
+        return {}
 
 
 def _prediction_rows(units: list[Unit]) -> list[dict[str, Any]]:

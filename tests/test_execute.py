@@ -81,3 +81,18 @@ def test_extra_metrics_ride_along_and_can_be_switched_off(tmp_path, small_config
     small_config.write_text(off)
     result = execute(load_config(small_config), output_root=tmp_path / "r2")
     assert "coverage" not in read_jsonl(result.run_dir / "scores.jsonl")[0]
+
+
+def test_a_system_sample_runs_that_system_on_a_subset_only(tmp_path, small_config):
+    text = small_config.read_text().replace(
+        "  - {name: lead-words, kind: lead, words: task}",
+        "  - {name: lead-words, kind: lead, words: task, sample: {limit: 1, seed: 3}}")
+    small_config.write_text(text)
+    result = execute(load_config(small_config), output_root=tmp_path / "r")
+    counts = {(u.system, u.target): len(u.rows) for u in result.units}
+    assert counts[("lead-1", "standfirst")] == 3
+    assert counts[("lead-words", "standfirst")] == 1
+    manifest = json.loads((result.run_dir / "manifest.json").read_text())
+    by_name = {s["name"]: s for s in manifest["systems"]}
+    assert by_name["lead-words"]["articles"] == 1 and by_name["lead-words"]["sample"]["limit"] == 1
+    assert by_name["lead-1"]["articles"] == 3 and by_name["lead-1"]["sample"] is None

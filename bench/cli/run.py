@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -31,6 +32,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="folder for run directories and the prediction cache (default: results)")
     p.add_argument("--no-cache", action="store_true",
                    help="regenerate every prediction instead of reusing cached ones (still writes the cache)")
+    p.add_argument("--examples", type=int, metavar="K", default=1,
+                   help="show every system's output beside the real headline and standfirst for K "
+                        "articles (default 1; 0 hides them)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars (for CI logs)")
     p.set_defaults(func=_run)
 
@@ -41,6 +45,9 @@ def _run(args: argparse.Namespace) -> int:
 
     if args.limit is not None and args.limit < 1:
         raise ConfigError(f"--limit: must be ≥ 1, got {args.limit}")
+    if args.quiet:  # model libraries draw their own tqdm bars (weight loading, conversion)
+        os.environ.setdefault("TQDM_DISABLE", "1")
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     config = load_config(args.config or default_config_path())
     console = Console()
     if not console.is_terminal:
@@ -54,9 +61,40 @@ def _run(args: argparse.Namespace) -> int:
     skipped = {(u.target): u.skipped_no_reference for u in result.units if u.skipped_no_reference}
     for target, count in skipped.items():
         err.print(f"skipped {count} articles without a {target} (nothing to score against)")
+    _print_examples(console, result, args.examples)
     console.print(tables.to_rich(result.summary, result.types))
     console.print(f"signature: {result.signature}", soft_wrap=True, highlight=False)
     for f in result.failures:
         err.print(f"[red]FAILED[/red] {f['system']} on {f['target']}: {f['error']}")
     console.print(f"run directory: {result.run_dir}", soft_wrap=True)
     return 1 if result.failures else 0
+
+
+def _print_examples(console: Console, result, k: int) -> None:
+    """Each system's output beside the real references, for the k articles most systems predicted."""
+    from rich.markup import escape
+
+    coverage: dict[str, int] = {}
+    order: dict[str, int] = {}
+    for unit in result.units:
+        for row in unit.rows:
+            coverage[row.article.id] = coverage.get(row.article.id, 0) + 1
+            order.setdefault(row.article.id, len(order))
+    chosen = sorted(coverage, key=lambda a: (-coverage[a], order[a]))[:max(k, 0)]
+    for article_id in chosen:
+        console.print(f"[bold]Example: article {escape(article_id)}[/bold]")
+        for target in dict.fromkeys(u.target for u in result.units):
+            rows = [(u.system, r) for u in result.units if u.target == target
+                    for r in u.rows if r.article.id == article_id]
+            if not rows:
+                continue
+            console.print(f"  [cyan]{target} (real):[/cyan] {escape(_clip(rows[0][1].article.reference(target) or ''))}")
+            width = max(len(name) for name, _ in rows)
+            for name, r in rows:
+                console.print(f"    {escape(name.ljust(width))}  {escape(_clip(r.prediction))}", highlight=False)
+        console.print()
+
+
+def _clip(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

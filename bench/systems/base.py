@@ -45,6 +45,9 @@ class System:
     Config: ClassVar[type] = type(None)
     #: bump when the code changes outputs for the same config
     version: ClassVar[str] = "1"
+    #: reads the reference it is scored against (an oracle): its scores are an upper bound, not a result
+    upper_bound: ClassVar[bool] = False
+    needs_reference: ClassVar[bool] = False
 
     def __init__(self, name: str, config: Any) -> None:
         self.name = name
@@ -71,6 +74,14 @@ class System:
                    "extra": self.fingerprint_extra()}
         blob = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
+
+    def use_examples(self, articles: Sequence[Article]) -> None:
+        """Few-shot examples the corpus set aside (disjoint from the scored articles); called by the
+        runner before :meth:`fingerprint`. Systems without prompts ignore them."""
+
+    def run_stats(self) -> dict[str, Any]:
+        """Counts for the run manifest (inputs, truncations, batches, new tokens...); {} by default."""
+        return {}
 
     def parameters(self) -> int | None:
         """Number of model parameters (after ``load()``), or None for systems without a model."""

@@ -145,6 +145,10 @@ class EmbeddingCentroid(System):
             self._vectors[key] = vectors[start:start + len(sents)] if sents else np.zeros((0, 1))
             start += len(sents)
 
+    def parameters(self) -> int | None:
+        """Parameter count of the sentence encoder (None before ``load()``)."""
+        return sum(p.numel() for p in self.encoder.parameters()) if self.encoder is not None else None
+
     def close(self) -> None:
         self._vectors = {}
         self.encoder = None

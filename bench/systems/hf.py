@@ -226,6 +226,10 @@ class HFSystem(System):
         """Per-batch generate arguments (pad token, stopping criteria)."""
         return {"pad_token_id": self.tokenizer.pad_token_id}
 
+    def parameters(self) -> int | None:
+        """Parameter count of the loaded model (None before ``load()``)."""
+        return sum(p.numel() for p in self.model.parameters()) if self.model is not None else None
+
     def run_stats(self) -> dict[str, Any]:
         """Counts for the run manifest: inputs, truncated inputs, batches, new tokens, OOM halvings, seconds."""
         return {**self.stats, "generate_seconds": round(self.seconds, 3)}

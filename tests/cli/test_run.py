@@ -18,6 +18,9 @@ def test_run_prints_table_signature_and_run_dir(tmp_path, small_config, capsys):
     assert code == 0
     assert "lead-1" in out and "standfirst" in out and "headline" in out
     assert "signature: rouge|" in out
+    # one article's outputs beside its real references (the first one every system predicted)
+    assert "Example: article a1" in out
+    assert "headline (real): Council approves new bridge over river" in out
     last = out.strip().splitlines()[-1]
     assert last.startswith("run directory: ") and str(tmp_path / "out" / "small-") in last
 
