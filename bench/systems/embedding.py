@@ -21,7 +21,7 @@ from bench.errors import ConfigError, SystemError_
 from bench.systems.base import System, Task, register
 from bench.systems.devices import check_device_spec, pick_device
 from bench.systems.extractive import Selection, compose
-from bench.systems.hf_loading import ModelSource, resolve_source, source_identity
+from bench.systems.hf_loading import ModelSource, resolve_source, weights_identity
 from bench.text import split_sentences
 
 __all__ = ["EmbeddingCentroid", "centroid_ranking", "mmr_ranking", "DEFAULT_EMBEDDER"]
@@ -96,10 +96,7 @@ class EmbeddingCentroid(System):
 
     def fingerprint_extra(self) -> dict[str, Any]:
         if self._identity is None:
-            try:
-                self._identity = source_identity(self.source)
-            except SystemError_ as exc:  # a missing model fails in load(), as a failed system, not here
-                self._identity = {"unresolved": self.config.model, "error": str(exc)}
+            self._identity = weights_identity(lambda: self.source, self.config.model)
         return {"weights": self._identity}
 
     def load(self) -> None:

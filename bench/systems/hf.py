@@ -22,7 +22,7 @@ from bench.errors import ConfigError, SystemError_
 from bench.systems.base import System, Task
 from bench.systems.batching import length_sorted_batches
 from bench.systems.devices import OomBackoff, check_device_spec, pick_device, pick_dtype
-from bench.systems.hf_loading import ModelSource, resolve_source, source_identity
+from bench.systems.hf_loading import ModelSource, resolve_source, weights_identity
 
 __all__ = ["Generation", "HFSettings", "HFSystem", "check_per_target"]
 
@@ -123,10 +123,7 @@ class HFSystem(System):
 
     def fingerprint_extra(self) -> dict[str, Any]:
         if self._identity is None:
-            try:
-                self._identity = source_identity(self.source)
-            except SystemError_ as exc:  # a missing model fails in load(), as a failed system, not here
-                self._identity = {"unresolved": self.config.model, "error": str(exc)}
+            self._identity = weights_identity(lambda: self.source, self.config.model)
         return {"weights": self._identity, "numerics": self._numerics(), **self.prompt_identity()}
 
     def _numerics(self) -> str:

@@ -22,14 +22,15 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from bench.errors import SystemError_
 
-__all__ = ["CACHE_ENV", "ModelSource", "cache_root", "resolve_source", "source_identity", "load_tokenizer",
-           "load_model", "load_error", "pretrained_location", "sha256_file", "hash_directory"]
+__all__ = ["CACHE_ENV", "ModelSource", "cache_root", "resolve_source", "source_identity", "weights_identity",
+           "load_tokenizer", "load_model", "load_error", "pretrained_location", "sha256_file", "hash_directory"]
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +106,15 @@ def hash_directory(path: Path) -> str:
         h.update(str(file.relative_to(path)).encode())
         h.update(sha256_file(file).encode())
     return h.hexdigest()
+
+
+def weights_identity(get_source: Callable[[], ModelSource], model: str) -> dict[str, Any]:
+    """:func:`source_identity`, or a record of why ``model`` cannot be resolved: a missing model must
+    fail in ``load()`` (as a failed system the run reports), not while fingerprinting."""
+    try:
+        return source_identity(get_source())
+    except SystemError_ as exc:
+        return {"unresolved": model, "error": str(exc)}
 
 
 def source_identity(source: ModelSource) -> dict[str, Any]:
