@@ -32,6 +32,8 @@ class Progress(Protocol):
 
     def finish(self) -> None: ...
 
+    def close(self) -> None: ...
+
 
 class NullProgress:
     def start(self, label: str, total: int, done: int = 0) -> None:
@@ -41,6 +43,9 @@ class NullProgress:
         pass
 
     def finish(self) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
 

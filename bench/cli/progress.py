@@ -18,8 +18,11 @@ class _RateColumn(TextColumn):
     def render(self, task):  # type: ignore[override]
         from rich.text import Text
 
-        speed = task.finished_speed or task.speed
-        return Text(f"{speed:.1f} art/s" if speed else "– art/s", style="cyan")
+        new = task.completed - task.fields.get("start_done", 0)  # cached articles are not generation speed
+        elapsed = task.finished_time if task.finished else task.elapsed
+        if not new or not elapsed:
+            return Text("– art/s", style="cyan")
+        return Text(f"{new / elapsed:.1f} art/s", style="cyan")
 
 
 class RichProgress:
@@ -30,12 +33,14 @@ class RichProgress:
                                   TaskProgressColumn(), _RateColumn(), TimeElapsedColumn(),
                                   TextColumn("ETA"), TimeRemainingColumn(), console=console)
         self._task = None
+        self._live = False
 
     def start(self, label: str, total: int, done: int = 0) -> None:
-        self._progress.start()
+        if not self._live:  # one live display for the whole run: each unit adds its own bar
+            self._progress.start()
+            self._live = True
         desc = f"{label} ({done} cached)" if done else label
-        self._task = self._progress.add_task(desc, total=total, completed=done)
-        self._progress.reset(self._task, total=total, completed=done)  # rate counts only new work
+        self._task = self._progress.add_task(desc, total=total, completed=done, start_done=done)
 
     def advance(self, n: int) -> None:
         if self._task is not None:
@@ -43,7 +48,12 @@ class RichProgress:
 
     def finish(self) -> None:
         self._progress.refresh()
-        self._progress.stop()
+
+    def close(self) -> None:
+        """Stop the display (leaves the final bars on screen); call once after the run."""
+        if self._live:
+            self._progress.stop()
+            self._live = False
 
 
 def make_progress(quiet: bool):

@@ -53,8 +53,12 @@ def _run(args: argparse.Namespace) -> int:
     if not console.is_terminal:
         console = Console(width=200)  # piped or captured: do not squeeze the table into 80 columns
     err = Console(file=sys.stderr)
-    result = execute(config, output_root=args.output, use_cache=not args.no_cache, limit=args.limit,
-                     progress=make_progress(args.quiet), argv=["bench", *sys.argv[1:]])
+    progress = make_progress(args.quiet)
+    try:
+        result = execute(config, output_root=args.output, use_cache=not args.no_cache, limit=args.limit,
+                         progress=progress, argv=["bench", *sys.argv[1:]])
+    finally:
+        progress.close()
     reused = sum(u.reused for u in result.units)
     if reused:
         err.print(f"reused {reused} cached predictions (--no-cache to regenerate)")
