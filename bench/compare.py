@@ -53,6 +53,24 @@ class Row:
     fingerprint: str | None = None  # the system's settings hash: equal fingerprints, identical outputs
     cells: dict[str, Cell] = field(default_factory=dict)
     is_baseline: bool = False
+    upper_bound: bool = False  # the system reads the reference (an oracle): shown, never ranked
+
+    @property
+    def display_name(self) -> str:
+        """The label with its role: '(baseline)', '(upper bound)'."""
+        return self.label + (" (baseline)" if self.is_baseline else "") + (" (upper bound)" if self.upper_bound else "")
+
+
+def ranked(rows: Sequence[Row]) -> list[tuple[str, Row]]:
+    """(rank, row) in table order; upper bounds get '–' and do not take a rank from real systems."""
+    out, rank = [], 0
+    for row in rows:
+        if row.upper_bound:
+            out.append(("–", row))
+        else:
+            rank += 1
+            out.append((str(rank), row))
+    return out
 
 
 @dataclass
@@ -144,13 +162,13 @@ def _base_row(run: Run, summary: dict[str, Any], label: str) -> Row:
                kind=str(summary.get("kind") or ""), status=str(summary.get("status") or "ok"),
                error=summary.get("error"), n=int(summary.get("n") or 0),
                articles_per_s=summary.get("articles_per_s"), parameters=summary.get("parameters"),
-               fingerprint=summary.get("fingerprint"))
+               fingerprint=summary.get("fingerprint"), upper_bound=bool(summary.get("upper_bound")))
 
 
 def _sort_key(row: Row, primary: str) -> tuple:
     cell = row.cells.get(primary)
     score = cell.f1 if cell and cell.f1 is not None else float("-inf")
-    return (row.status != "ok", -score)
+    return (row.status != "ok", row.upper_bound, -score)
 
 
 def build_comparison(runs: Sequence[Run], *, baseline: str | None = None, targets: Sequence[str] | None = None,
@@ -194,7 +212,22 @@ def build_comparison(runs: Sequence[Run], *, baseline: str | None = None, target
                 target_rows.append(row)
         rows += sorted(target_rows, key=lambda r: _sort_key(r, chosen_types[0]))
     return Comparison(rows, chosen_types, chosen_targets, signature, base_label, method, resamples, seed,
-                      alpha, [run.name for run in runs], baseline_chosen=named, notes=_corpus_notes(runs))
+                      alpha, [run.name for run in runs], baseline_chosen=named,
+                      notes=_corpus_notes(runs) + _sample_notes(rows))
+
+
+def _sample_notes(rows: Sequence[Row]) -> list[str]:
+    """Say so when some systems scored fewer articles (a per-system sample) than others."""
+    notes = []
+    for target in dict.fromkeys(r.target for r in rows):
+        ns = {r.label: r.n for r in rows if r.target == target and r.status == "ok"}
+        most = max(ns.values(), default=0)
+        fewer = [f"{label} ({n})" for label, n in ns.items() if n < most]
+        if fewer:
+            notes.append(f"On {target}, {', '.join(fewer)} scored fewer articles than the others ({most}): "
+                         "their mean is over that sample only (wider CI), and their test against the baseline "
+                         "pairs only the articles both scored.")
+    return notes
 
 
 def _corpus_notes(runs: Sequence[Run]) -> list[str]:
@@ -255,8 +288,8 @@ def legend(table: Comparison, short: bool = False) -> str:
     how = "" if table.baseline_chosen else " The baseline is the first system that ran; choose one with --baseline."
     return (f"ROUGE F1 ×100 {ci}. * = differs from the baseline {table.baseline} at p < {table.alpha:g}, "
             f"two-sided {test} on per-article F1 paired by article (n={table.resamples} resamples, "
-            f"seed={table.seed}).{how} Speed: articles generated per second (– when every prediction came from "
-            "the cache). Size: model parameters (– when unknown). "
+            f"seed={table.seed}).{how} An upper bound (an oracle that reads the reference) is shown, not ranked. "
+            "Speed: articles generated per second (– when not recorded). Size: model parameters (– when unknown). "
             f"Signature: {table.signature}" + _run_list(table) + "".join(f" {note}" for note in table.notes))
 
 
@@ -274,7 +307,8 @@ def _header(table: Comparison) -> list[str]:
 
 def _cells(table: Comparison, row: Row, short: bool = False) -> list[str]:
     multi = len(table.runs) > 1
-    name = (row.system if multi else row.label) + (" (baseline)" if row.is_baseline else "")
+    name = (row.system if multi else row.label) + (" (baseline)" if row.is_baseline else "") + \
+        (" (upper bound)" if row.upper_bound else "")
     lead = [row.target, name] + ([f"#{table.runs.index(row.run) + 1}"] if multi else []) + [str(row.n)]
     if row.status != "ok":
         return lead + [f"FAILED: {row.error or 'unknown error'}"] + [""] * (len(table.types) + 1)

@@ -17,7 +17,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.compare import Comparison, build_comparison, format_cell, format_size, format_speed, legend
+from bench.compare import Comparison, build_comparison, format_cell, format_size, format_speed, legend, ranked
 from bench.report.html import command_text, machine_text
 from bench.results import write_text_atomic
 from bench.rundir import Run, open_run
@@ -28,12 +28,12 @@ def target_table(table: Comparison, target: str) -> list[str]:
     head = ["#", "system", "kind", "n"] + [f"{LABELS.get(t, t)} F1" for t in table.types] + ["articles/s", "size"]
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---:", "---", "---", "---:"]
                                                           + ["---:"] * (len(head) - 4)) + "|"]
-    for rank, row in enumerate((r for r in table.rows if r.target == target), start=1):
-        name = row.label + (" (baseline)" if row.is_baseline else "")
+    for rank, row in ranked([r for r in table.rows if r.target == target]):
+        name = row.display_name
         if row.status != "ok":
-            cells = [str(rank), name, row.kind, str(row.n), f"FAILED: {row.error or ''}"] + [""] * (len(table.types) + 1)
+            cells = [rank, name, row.kind, str(row.n), f"FAILED: {row.error or ''}"] + [""] * (len(table.types) + 1)
         else:
-            cells = ([str(rank), name, row.kind, str(row.n)] + [format_cell(row.cells[t]) for t in table.types]
+            cells = ([rank, name, row.kind, str(row.n)] + [format_cell(row.cells[t]) for t in table.types]
                      + [format_speed(row.articles_per_s), format_size(row.parameters)])
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return lines

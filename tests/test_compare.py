@@ -197,3 +197,20 @@ def test_leaderboard_script(one_run, tmp_path):
     assert "| 2 | A (baseline) | lead | 4 | 25.00 [20.00–30.00] | – | – |" in text.splitlines()
     missing = subprocess.run([sys.executable, str(script), str(tmp_path / "nope")], capture_output=True, text=True)
     assert missing.returncode == 2 and "no such run directory" in missing.stderr
+
+
+def test_an_upper_bound_is_shown_last_and_not_ranked(tmp_path):
+    from bench.compare import ranked
+
+    oracle = [0.9, 0.9, 0.9, 0.9]
+    run = open_run(make_run(tmp_path, "hand-ub", {"A": A, "O": oracle, "B": B}, extra={"O": {"upper_bound": True}}))
+    table = build_comparison([run])
+    assert [(rank, r.display_name) for rank, r in ranked(table.rows)] == [
+        ("1", "B"), ("2", "A (baseline)"), ("–", "O (upper bound)")]
+    assert "O (upper bound)" in to_markdown(table)
+
+
+def test_a_sampled_system_is_called_out_in_the_legend(tmp_path):
+    run = open_run(make_run(tmp_path, "hand-sample", {"A": A, "S": [0.5, 0.6]}, extra={"S": {"n": 2}}))
+    notes = build_comparison([run]).notes
+    assert any("S (2) scored fewer articles than the others (4)" in n for n in notes)

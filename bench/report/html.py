@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from bench.compare import Comparison, Row, format_size, format_speed, legend
+from bench.compare import Comparison, Row, format_size, format_speed, legend, ranked
 from bench.rundir import Run
 from bench.tables import LABELS
 
@@ -122,15 +122,17 @@ def _score_cell(row: Row, rtype: str, best: float | None) -> str:
 def leaderboard_html(table: Comparison, target: str) -> str:
     """One target's leaderboard: systems by first-type F1, CIs, significance, speed and size."""
     rows = [r for r in table.rows if r.target == target]
-    best = {t: max((r.cells[t].f1 for r in rows if r.cells.get(t) and r.cells[t].f1 is not None), default=None)
+    best = {t: max((r.cells[t].f1 for r in rows
+                    if not r.upper_bound and r.cells.get(t) and r.cells[t].f1 is not None), default=None)
             for t in table.types}
     head = ("<tr><th>#</th><th>system</th><th>kind</th><th class=num>n</th>"
             + "".join(f"<th class=num>{escape(LABELS.get(t, t))} F1</th>" for t in table.types)
             + "<th class=num>articles/s</th><th class=num>size</th></tr>")
     body = []
-    for rank, row in enumerate(rows, start=1):
-        classes = " ".join(c for c in ("failed" if row.status != "ok" else "", "baseline" if row.is_baseline else "") if c)
-        lead = (f'<tr class="{classes}"><td class=num>{rank}</td><td class=sys>{escape(row.label)}</td>'
+    for rank, row in ranked(rows):
+        classes = " ".join(c for c in ("failed" if row.status != "ok" else "", "baseline" if row.is_baseline else "",
+                                       "upper" if row.upper_bound else "") if c)
+        lead = (f'<tr class="{classes}"><td class=num>{rank}</td><td class=sys>{escape(row.label + (" (upper bound)" if row.upper_bound else ""))}</td>'
                 f"<td>{escape(row.kind)}</td><td class=num>{row.n}</td>")
         if row.status != "ok":
             body.append(lead + f'<td colspan="{len(table.types) + 2}">FAILED: {escape(row.error or "")}</td></tr>')
