@@ -16,7 +16,7 @@ from bench import tables
 from bench.config import Config
 from bench.corpus import Corpus, load_corpus, resolve_path
 from bench.corpus_sampling import sample_articles
-from bench.manifest import environment
+from bench.manifest import environment, git_commit
 from bench.metrics.extra import ExtraMetrics
 from bench.metrics.rouge import Rouge
 from bench.results import create_run_dir, write_json, write_jsonl, write_text_atomic, write_yaml
@@ -49,6 +49,7 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
     """Run every system on every task of ``config``; write the run directory; return what happened."""
     progress = progress or NullProgress()
     started = datetime.now(timezone.utc)
+    code = git_commit()  # the code as it was when the run started (edits during a run do not count)
     corpus = load_corpus(config.corpus, config.base_dir)
     articles = corpus.articles[:limit] if limit else corpus.articles
     rouge = Rouge(config.rouge)  # validates metric settings before any generation
@@ -98,7 +99,7 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
         "timings": timings, "cache": {"enabled": use_cache,
                                       "reused": sum(u.reused for u in units),
                                       "generated": sum(u.generated for u in units)},
-        "failures": failures, **environment(),
+        "failures": failures, **environment(), "git": code,
     }
     write_json(run_dir / "manifest.json", manifest)
     return RunResult(run_dir, signature, summary, units, corpus, rouge.types, failures)

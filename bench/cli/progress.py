@@ -22,7 +22,8 @@ class _RateColumn(TextColumn):
         elapsed = task.finished_time if task.finished else task.elapsed
         if not new or not elapsed:
             return Text("– art/s", style="cyan")
-        return Text(f"{new / elapsed:.1f} art/s", style="cyan")
+        rate = new / elapsed
+        return Text(f"{rate:.1f} art/s" if rate >= 1 else f"{rate:.2f} art/s", style="cyan")
 
 
 class RichProgress:
