@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 from bench.cli.corpus_source import add_source_arguments, load_from_args, print_problems
 from bench.errors import CorpusError
+from bench.results import write_jsonl
 
-__all__ = ["add_parser", "write_jsonl"]
+__all__ = ["add_parser", "write_corpus"]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -27,25 +25,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=_ingest)
 
 
-def write_jsonl(records: list[dict], path: Path) -> None:
-    """Write records as JSONL to a temporary file beside ``path`` and rename it (never a torn file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+def write_corpus(records: list[dict], path: Path) -> None:
+    """Write records as JSONL atomically (bench.results.write_jsonl); a failure is one CorpusError line."""
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            for rec in records:
-                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_jsonl(path, records)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise CorpusError(f"{path}: cannot write the output ({exc.strerror})") from None
 
 
 def _ingest(args: argparse.Namespace) -> int:
     corpus = load_from_args(args)
-    write_jsonl([a.to_record() for a in corpus.articles], args.output)
+    write_corpus([a.to_record() for a in corpus.articles], args.output)
     print_problems(corpus)
     print(f"wrote {len(corpus.articles)} article(s) to {args.output} (from {corpus.source}; "
           f"{len(corpus.problems)} bad row(s) skipped, {corpus.duplicates} duplicate(s))", file=sys.stderr)
