@@ -27,6 +27,7 @@ class PredictionCache:
     def __init__(self, root: Path, fingerprint: str, reuse: bool = True) -> None:
         """``reuse=False`` (``--no-cache``) ignores what is stored but still appends new predictions,
         which then win over older lines with the same key."""
+        self.fingerprint = fingerprint
         self.path = root / f"{fingerprint}.jsonl"
         self.recovered_torn_line = False
         self._entries: dict[str, str] = {}

@@ -69,7 +69,7 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
         units.extend(sys_units)
         timings[system.name] = {"load_s": round(load_s, 3),
                                 "generate_s": round(sum(u.seconds_generate for u in sys_units), 3)}
-        system_records.append({"name": system.name, "kind": system.kind, "fingerprint": system.fingerprint(),
+        system_records.append({"name": system.name, "kind": system.kind, "fingerprint": sys_units[0].fingerprint,
                                "articles": len(subset), "sample": to_plain(sample) if sample else None,
                                "parameters": sys_units[0].parameters if sys_units else None,
                                "upper_bound": system.upper_bound, "stats": _run_stats(system)})

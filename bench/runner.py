@@ -75,8 +75,8 @@ class Unit:
     seconds_score: float = 0.0
     parameters: int | None = None  # model size, when the system knows it
     upper_bound: bool = False  # the system reads the reference (an oracle)
-    aggregate: dict[str, Any] | None = None
-    extra_means: dict[str, float] | None = None  # extra metric -> mean over articles, set when scored  # rouge type -> corpus aggregate, set when scored
+    aggregate: dict[str, Any] | None = None  # rouge type -> corpus aggregate, set when scored
+    extra_means: dict[str, float] | None = None  # extra metric -> mean over articles, set when scored
 
     @property
     def target(self) -> str:
@@ -94,7 +94,7 @@ def _error_text(exc: BaseException) -> str:
 def generate_unit(system: System, task: Task, articles: Sequence[Article], cache: PredictionCache,
                   chunk_size: int, progress: Progress) -> Unit:
     """Predict ``task`` for every article that has its reference, reusing the cache, chunk by chunk."""
-    unit = Unit(system.name, system.kind, system.fingerprint(), task)
+    unit = Unit(system.name, system.kind, cache.fingerprint, task)
     eligible = [a for a in articles if a.reference(task.target) is not None]
     unit.skipped_no_reference = len(articles) - len(eligible)
     found: dict[str, str] = {}
@@ -171,7 +171,7 @@ def run_system(system: System, tasks: Sequence[Task], articles: Sequence[Article
     try:
         for task in tasks:
             if load_error is not None:
-                unit = Unit(system.name, system.kind, system.fingerprint(), task)
+                unit = Unit(system.name, system.kind, cache.fingerprint, task)
                 unit.fail(load_error)
                 units.append(unit)
                 continue
