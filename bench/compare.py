@@ -18,7 +18,7 @@ from typing import Any
 from bench.errors import RunError
 from bench.metrics.stats import SIGNIFICANCE_METHODS, approximate_randomization, paired_bootstrap
 from bench.rundir import Run, signature_difference
-from bench.tables import LABELS
+from bench.tables import LABELS, f1_text
 from bench.typed import suggest
 
 __all__ = ["Cell", "Row", "Comparison", "build_comparison", "to_markdown", "to_csv", "to_rich", "legend",
@@ -275,10 +275,7 @@ def format_cell(cell: Cell, short: bool = False) -> str:
     (± half the CI's width, for terminals); '–' without a score."""
     if cell.f1 is None:
         return "–"
-    text = f"{100 * cell.f1:.2f}"
-    if cell.low is not None and cell.high is not None:
-        text += f" ±{50 * (cell.high - cell.low):.2f}" if short else f" [{100 * cell.low:.2f}–{100 * cell.high:.2f}]"
-    return text + ("*" if cell.significant else "")
+    return f1_text(cell.f1, cell.low, cell.high, short) + ("*" if cell.significant else "")
 
 
 def legend(table: Comparison, short: bool = False) -> str:

@@ -10,31 +10,27 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["to_csv", "to_markdown", "to_rich", "LABELS", "cell", "short_cell"]
+__all__ = ["to_csv", "to_markdown", "to_rich", "LABELS", "cell", "f1_text"]
 
 LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "rougeSU4": "R-SU4"}
 
 
-def cell(stats: dict[str, Any] | None, ci: bool = True) -> str:
-    """'41.23 [40.10–42.35]' for an F1 with its 95% CI (×100); '–' when there is no score."""
-    if not stats or stats.get("f1") is None:
+def f1_text(f1: float | None, low: float | None = None, high: float | None = None, short: bool = False) -> str:
+    """'41.23 [40.10–42.35]' (F1 ×100 with its 95% CI), or with ``short`` '41.23 ±1.12' (± half the CI's
+    width, for terminals); '–' without a score. Every table of the project formats F1 here."""
+    if f1 is None:
         return "–"
-    text = f"{100 * stats['f1']:.2f}"
-    if ci and stats.get("f1_ci"):
-        lo, hi = stats["f1_ci"]
-        text += f" [{100 * lo:.2f}–{100 * hi:.2f}]"
+    text = f"{100 * f1:.2f}"
+    if low is not None and high is not None:
+        text += f" ±{50 * (high - low):.2f}" if short else f" [{100 * low:.2f}–{100 * high:.2f}]"
     return text
 
 
-def short_cell(stats: dict[str, Any] | None) -> str:
-    """'41.23 ±0.85' (F1 ×100 ± half the 95% CI width) for narrow terminals; '–' when no score."""
-    if not stats or stats.get("f1") is None:
-        return "–"
-    text = f"{100 * stats['f1']:.2f}"
-    if stats.get("f1_ci"):
-        lo, hi = stats["f1_ci"]
-        text += f" ±{50 * (hi - lo):.2f}"
-    return text
+def cell(stats: dict[str, Any] | None, short: bool = False) -> str:
+    """The F1 cell of a summary row's ROUGE type (see :func:`f1_text`)."""
+    stats = stats or {}
+    low, high = stats.get("f1_ci") or (None, None)
+    return f1_text(stats.get("f1"), low, high, short)
 
 
 def _words(row: dict[str, Any]) -> str:
@@ -103,6 +99,6 @@ def to_rich(rows: Sequence[dict[str, Any]], types: Sequence[str]):  # -> rich.ta
             table.add_row(row["system"], row["target"], str(row.get("n", 0)),
                           f"[red]FAILED: {row.get('error') or ''}[/red]", *[""] * len(types))
         else:
-            table.add_row(system_label(row), row["target"], str(row["n"]), *[short_cell(row.get(t)) for t in types],
+            table.add_row(system_label(row), row["target"], str(row["n"]), *[cell(row.get(t), short=True) for t in types],
                           _words(row))
     return table
