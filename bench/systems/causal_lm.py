@@ -21,6 +21,7 @@ from bench.systems.base import Task, register
 from bench.systems.hf import HFSettings, HFSystem, check_per_target
 from bench.systems.prompts import DEFAULT_PROMPTS, Example, build_prompt, check_template, clean_output
 from bench.systems.seq2seq import model_input_limit
+from bench.systems.static_cache import StaticCachePool, generate_cache_kwarg
 from bench.systems.stopping import LineTables, end_of_line_criterion, line_tables
 
 __all__ = ["CausalLM", "DEFAULT_BODY_LIMIT"]
@@ -56,6 +57,7 @@ class CausalLM(HFSystem):
         self.examples: tuple[Example, ...] = tuple(config.examples)
         self.use_chat = False
         self.line_tables: LineTables | None = None
+        self.caches: StaticCachePool | None = None
 
     def use_examples(self, articles: Sequence[Article]) -> None:
         """Add few-shot examples set aside by the corpus (``corpus.few_shot``) after the config's own.
@@ -73,6 +75,8 @@ class CausalLM(HFSystem):
         return {"prompts": {t: self.template_for(t) for t in DEFAULT_PROMPTS}, "corpus_examples": examples}
 
     def after_load(self) -> None:
+        if self.config.cache == "static":
+            self.caches = StaticCachePool(self.model.config)
         if self.tokenizer.pad_token_id is None:
             self.tokenizer.pad_token = self.tokenizer.eos_token
         has_chat = bool(getattr(self.tokenizer, "chat_template", None))
@@ -124,6 +128,20 @@ class CausalLM(HFSystem):
         if task.target == "headline" and self.line_tables is not None:
             kwargs["stopping_criteria"] = [end_of_line_criterion(self.line_tables, input_width)]
         return kwargs
+
+    def with_cache(self, call: dict[str, Any], batch_size: int) -> dict[str, Any]:
+        """``cache: static`` → a full-length cache from :mod:`bench.systems.static_cache`, reused across batches."""
+        if call.get("cache_implementation") != "static" or self.caches is None:
+            return call
+        call = dict(call)
+        del call["cache_implementation"]
+        call[generate_cache_kwarg()] = self.caches.get(batch_size, call.pop("max_cache_len"))
+        return call
+
+    def close(self) -> None:
+        if self.caches is not None:
+            self.caches.clear()
+        super().close()
 
     def decode(self, output_ids: Any, input_width: int, task: Task) -> list[str]:
         new = output_ids[:, input_width:]

@@ -114,6 +114,7 @@ class HFSystem(System):
         self.device: Any = None
         self.stats: dict[str, int] = {"inputs": 0, "truncated": 0, "new_tokens": 0, "batches": 0, "oom_halvings": 0}
         self.seconds = 0.0
+        self.cache_len = 0  # static KV cache length so far: it only grows, so later calls reuse the cache
 
     @property
     def source(self) -> ModelSource:
@@ -191,37 +192,62 @@ class HFSystem(System):
         inputs = self.encode(articles, task)
         kwargs = self.generation_kwargs(task)
         if self.config.cache == "static":
-            # one cache size for every batch of this call (longest first), so a compiled step is reused
-            longest = max(len(x) for x in inputs) + kwargs["max_new_tokens"]
-            kwargs["max_cache_len"] = -(-longest // 128) * 128
+            length = self.static_cache_len(inputs, kwargs["max_new_tokens"])
+            if length is not None:
+                self.cache_len = max(self.cache_len, length)
+                kwargs["max_cache_len"] = self.cache_len
         backoff = OomBackoff(f"{self.name} ({task.target})", limit=None)
+        # a compiled step is built per batch size: fill short batches up to batch_size (not with token_budget,
+        # whose batch sizes vary by design), so the last batch of every call reuses the same graph
+        fill = self.config.compile and self.config.token_budget is None
         out: list[str | None] = [None] * len(articles)
         batches = length_sorted_batches([len(x) for x in inputs], self.config.batch_size, self.config.token_budget)
         for batch in batches:
-            texts = backoff.run(batch, lambda idx: self.generate([inputs[i] for i in idx], kwargs, task))
+            texts = backoff.run(batch, lambda idx: self.generate(
+                [inputs[i] for i in idx], kwargs, task,
+                rows=min(self.config.batch_size, backoff.limit or self.config.batch_size) if fill else None))
             for i, text in zip(batch, texts):
                 out[i] = text
         self.stats["oom_halvings"] += backoff.halvings
         self.seconds += time.perf_counter() - start
         return [t if t is not None else "" for t in out]
 
-    def generate(self, ids: Sequence[list[int]], kwargs: dict[str, Any], task: Task) -> list[str]:
-        """Pad one batch, run ``generate`` and decode; counts batches and new tokens."""
+    def static_cache_len(self, inputs: Sequence[list[int]], max_new_tokens: int) -> int | None:
+        """Length of the static KV cache for one ``summarize`` call: the longest input (padded) plus the new
+        tokens, rounded up to 128, so every batch shares one cache shape and a compiled step is reused (the
+        runner sends the longest articles first, so later calls fit). ``None`` leaves it to transformers."""
+        longest = max(len(x) for x in inputs)
+        if self.config.pad_to_multiple_of:
+            longest = -(-longest // self.config.pad_to_multiple_of) * self.config.pad_to_multiple_of
+        return -(-(longest + max_new_tokens) // 128) * 128
+
+    def generate(self, ids: Sequence[list[int]], kwargs: dict[str, Any], task: Task,
+                 rows: int | None = None) -> list[str]:
+        """Pad one batch, run ``generate`` and decode; counts batches and new tokens.
+
+        ``rows``: fill the batch up to this many rows with copies of its last input (outputs dropped)."""
         import torch
 
+        n = len(ids)
+        if rows is not None and n < rows:
+            ids = list(ids) + [ids[-1]] * (rows - n)
         enc = self.tokenizer.pad({"input_ids": list(ids)}, padding=True, return_tensors="pt",
                                  pad_to_multiple_of=self.config.pad_to_multiple_of)
         enc = {k: v.to(self.device) for k, v in enc.items()}
         with torch.inference_mode():
             width = enc["input_ids"].shape[1]
-            output = self.model.generate(**enc, **kwargs, **self.extra_generate_kwargs(task, width))
+            call = self.with_cache({**kwargs, **self.extra_generate_kwargs(task, width)}, enc["input_ids"].shape[0])
+            output = self.model.generate(**enc, **call)
         self.stats["batches"] += 1
-        texts = self.decode(output, width, task)
-        return texts
+        return self.decode(output[:n], width, task)
 
     def extra_generate_kwargs(self, task: Task, input_width: int) -> dict[str, Any]:
         """Per-batch generate arguments (pad token, stopping criteria)."""
         return {"pad_token_id": self.tokenizer.pad_token_id}
+
+    def with_cache(self, call: dict[str, Any], batch_size: int) -> dict[str, Any]:
+        """Hook: swap ``cache_implementation`` for a cache object of the subclass's own (default: as is)."""
+        return call
 
     def parameters(self) -> int | None:
         """Parameter count of the loaded model (None before ``load()``)."""

@@ -49,6 +49,12 @@ class Seq2Seq(HFSystem):
             if isinstance(self.prefix, dict):
                 check_per_target(self.prefix, f"{where}.prefix")
 
+    def after_load(self) -> None:
+        if self.config.compile and not self.config.pad_to_multiple_of:
+            log.warning("%s: compile: true without pad_to_multiple_of: the cross-attention cache follows each "
+                        "batch's input width, so every new width compiles again; set pad_to_multiple_of to the "
+                        "input limit (e.g. 1024 for BART) for one compiled step", self.name)
+
     def prefix_for(self, target: str) -> str:
         prefix = self.config.prefix
         return prefix.get(target, "") if isinstance(prefix, dict) else prefix
@@ -68,6 +74,12 @@ class Seq2Seq(HFSystem):
         if truncated:
             log.info("%s: %d of %d inputs truncated to %d tokens", self.name, truncated, len(texts), limit)
         return cut
+
+    def static_cache_len(self, inputs: Sequence[list[int]], max_new_tokens: int) -> int | None:
+        """None: the decoder's self-attention cache only holds the new tokens, and transformers sizes it
+        from ``max_new_tokens`` (the same for every batch); the cross-attention cache follows the encoder
+        width, which ``pad_to_multiple_of`` buckets."""
+        return None
 
     def decode(self, output_ids: Any, input_width: int, task: Task) -> list[str]:
         pad = self.tokenizer.pad_token_id
