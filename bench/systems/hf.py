@@ -115,6 +115,7 @@ class HFSystem(System):
         self.stats: dict[str, int] = {"inputs": 0, "truncated": 0, "new_tokens": 0, "batches": 0, "oom_halvings": 0}
         self.seconds = 0.0
         self.cache_len = 0  # static KV cache length so far: it only grows, so later calls reuse the cache
+        self.fill_rows = 0  # with compile: rows every batch is filled up to (the largest batch so far)
 
     @property
     def source(self) -> ModelSource:
@@ -197,15 +198,17 @@ class HFSystem(System):
                 self.cache_len = max(self.cache_len, length)
                 kwargs["max_cache_len"] = self.cache_len
         backoff = OomBackoff(f"{self.name} ({task.target})", limit=None)
-        # a compiled step is built per batch size: fill short batches up to batch_size (not with token_budget,
-        # whose batch sizes vary by design), so the last batch of every call reuses the same graph
-        fill = self.config.compile and self.config.token_budget is None
         out: list[str | None] = [None] * len(articles)
         batches = length_sorted_batches([len(x) for x in inputs], self.config.batch_size, self.config.token_budget)
+        # a compiled step is built per batch size: fill short batches up to the largest batch so far (not with
+        # token_budget, whose batch sizes vary by design), so the last batch of every call reuses the graph
+        fill = self.config.compile and self.config.token_budget is None
+        if fill:
+            self.fill_rows = max(self.fill_rows, len(batches[0]))
         for batch in batches:
             texts = backoff.run(batch, lambda idx: self.generate(
                 [inputs[i] for i in idx], kwargs, task,
-                rows=min(self.config.batch_size, backoff.limit or self.config.batch_size) if fill else None))
+                rows=min(self.fill_rows, backoff.limit or self.fill_rows) if fill else None))
             for i, text in zip(batch, texts):
                 out[i] = text
         self.stats["oom_halvings"] += backoff.halvings

@@ -64,3 +64,16 @@ def test_compiled_step_is_built_once_and_matches_dynamic(tiny_gemma: Path, monke
     assert compiled.summarize(ARTS[:1], TASK) == dynamic[:1]
     assert counters["stats"]["unique_graphs"] - before == 1
     assert compiled.stats["batches"] == 3
+
+
+def test_compile_fills_short_batches_up_to_the_largest_batch_seen(tiny_gemma: Path) -> None:
+    # on a CPU transformers does not compile, so this checks the filling alone: rows follow the first
+    # (largest) batch, not batch_size, so a chunk smaller than batch_size is not padded with waste
+    dynamic = system(tiny_gemma, batch_size=8).summarize(ARTS, TASK)
+    s = system(tiny_gemma, batch_size=8, cache="static", compile=True)
+    assert s.summarize(ARTS, TASK) == dynamic
+    assert s.fill_rows == 3
+    assert s.summarize(ARTS[1:2], TASK) == dynamic[1:2]  # one article, run as a batch of three
+    assert s.fill_rows == 3 and s.stats["batches"] == 2
+    budget = system(tiny_gemma, batch_size=8, cache="static", compile=True, token_budget=10_000)
+    assert budget.summarize(ARTS, TASK) == dynamic and budget.fill_rows == 0  # budgets vary batch sizes anyway
