@@ -6,7 +6,11 @@ own ``generation_config`` (beams, min_length, sampling) never changes outputs be
 Speed settings for GPUs: ``cache: static`` (a pre-allocated KV cache) and ``compile: true``
 (``torch.compile`` of the decoding step with CUDA graphs; needs ``cache: static``), ``token_budget``
 (padded input tokens per batch, so short inputs run in larger batches) and ``pad_to_multiple_of``
-(fewer distinct shapes to compile).
+(fewer distinct shapes to compile). A compiled step is built per batch shape, so with ``compile`` short
+batches are filled up to the largest batch so far and the cache length only grows; seq2seq models want
+``pad_to_multiple_of`` at their input limit (the cross-attention cache follows the input width). On an
+H200 these settings ran gemma-3-270m 3.2× and BART-large 2.5× faster than warm plain ``generate`` on
+batches of 64 (README, "Generation speed on a GPU").
 """
 
 from __future__ import annotations
