@@ -22,10 +22,13 @@ __all__ = ["StaticCachePool", "generate_cache_kwarg"]
 
 @functools.cache
 def generate_cache_kwarg() -> str:
-    """The name ``generate`` takes a cache object under: ``cache`` in newer transformers (which deprecate
-    ``past_key_values``), ``past_key_values`` before."""
+    """The name ``generate`` takes a cache object under: ``cache`` in newer transformers (5.2x deprecate
+    ``past_key_values`` in its favour; 6.0 drops the old name), ``past_key_values`` before."""
+    import transformers
     from transformers import GenerationMixin
 
+    if int(transformers.__version__.split(".")[0]) >= 6:
+        return "cache"
     try:
         source = inspect.getsource(GenerationMixin.generate)
     except (OSError, TypeError):  # pragma: no cover - source not shipped
