@@ -135,7 +135,8 @@ class CausalLM(HFSystem):
             return call
         call = dict(call)
         del call["cache_implementation"]
-        call[generate_cache_kwarg()] = self.caches.get(batch_size, call.pop("max_cache_len"))
+        rows = batch_size * (call.get("num_beams") or 1)  # beam search keeps num_beams rows per input
+        call[generate_cache_kwarg()] = self.caches.get(rows, call.pop("max_cache_len"))
         return call
 
     def close(self) -> None:

@@ -45,7 +45,7 @@ class StaticCachePool:
         self._caches: dict[tuple[int, int], Any] = {}
 
     def get(self, batch_size: int, max_cache_len: int) -> Any:
-        """An empty cache for ``batch_size`` sequences of up to ``max_cache_len`` tokens."""
+        """An empty cache for ``batch_size`` sequences (beams count) of up to ``max_cache_len`` tokens."""
         from transformers.cache_utils import Cache, StaticLayer
 
         key = (batch_size, max_cache_len)

@@ -77,3 +77,15 @@ def test_compile_fills_short_batches_up_to_the_largest_batch_seen(tiny_gemma: Pa
     assert s.fill_rows == 3 and s.stats["batches"] == 2
     budget = system(tiny_gemma, batch_size=8, cache="static", compile=True, token_budget=10_000)
     assert budget.summarize(ARTS, TASK) == dynamic and budget.fill_rows == 0  # budgets vary batch sizes anyway
+
+
+def test_beam_search_and_greedy_targets_share_a_static_system(tiny_gemma: Path) -> None:
+    # headline with 4 beams, standfirst greedy: the caches differ in rows, and outputs match the dynamic cache
+    from bench.systems import Task
+
+    gen = {"headline": {"max_new_tokens": 6, "num_beams": 4}, "standfirst": {"max_new_tokens": 6}}
+    standfirst = Task("standfirst", 8)
+    dynamic = system(tiny_gemma, batch_size=2, generation=gen)
+    static = system(tiny_gemma, batch_size=2, generation=gen, cache="static")
+    for task in (TASK, standfirst, TASK):
+        assert static.summarize(ARTS, task) == dynamic.summarize(ARTS, task)
