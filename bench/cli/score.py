@@ -39,7 +39,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help="auto: rouge-score's for English, unicode-v1 + Snowball stemmer otherwise")
     p.add_argument("--no-stem", action="store_true", help="switch the stemmer off")
     p.add_argument("--bootstrap", type=int, default=d.bootstrap, metavar="N",
-                   help=f"bootstrap resamples for the 95%% CI (default {d.bootstrap}; perl: its own 1000)")
+                   help=f"bootstrap resamples for the 95%% CI (default {d.bootstrap}; perl: the script's -r)")
     p.add_argument("--seed", type=int, default=d.seed, help=f"bootstrap seed (default {d.seed})")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
     p.set_defaults(func=run)

@@ -141,9 +141,11 @@ class PerlEngine:
     """The perl-compatible ROUGE-1.5.5 port; sentences come from the project's splitter."""
 
     name = "perl"
-    RESAMPLES = 1000  # the script's -r, as in PerlSettings.flags()
 
-    def __init__(self, types: Sequence[str], stem: bool) -> None:
+    def __init__(self, types: Sequence[str], stem: bool, options: Mapping[str, Any] | None = None,
+                 resamples: int = 1000) -> None:
+        """``options``: further :class:`~bench.metrics.perl_engine.PerlSettings` fields (``-s -l -b -p -f``);
+        ``resamples``: the script's ``-r``."""
         try:
             from bench.metrics import perl_engine
         except ImportError as exc:
@@ -152,7 +154,12 @@ class PerlEngine:
         self.types = tuple(types)
         self._module = perl_engine
         skip = 4 if "rougeSU4" in self.types else None
-        self.settings = perl_engine.PerlSettings(max_n=2, skip_distance=skip, stem=stem)
+        self.settings = perl_engine.PerlSettings(max_n=2, skip_distance=skip, stem=stem, resamples=resamples,
+                                                 **dict(options or {}))
+        try:
+            self.settings.validate()
+        except MetricError as exc:
+            raise MetricError(f"metrics.rouge.perl: {exc}") from None
 
     def signature(self) -> str:
         return f"perl-{self._module.perl_engine_version()}"
@@ -164,12 +171,13 @@ class PerlEngine:
     def corpus(self, scores: Sequence[Mapping[str, Score]]) -> dict[str, tuple[Score, Score, Score]]:
         """What the script prints for the corpus: ``{type: (average, CI low, CI high)}``.
 
-        The average is the script's bootstrap average (``-r 1000``, its own ``srand``), not the plain
+        The average is the script's bootstrap average (``-r``, its own ``srand``), not the plain
         mean, so tables match papers scored with ROUGE-1.5.5 digit for digit.
         """
         triples = [{t: (s[t].precision, s[t].recall, s[t].f1) for t in self.types} for s in scores]
-        means = self._module.corpus_mean(triples, resamples=self.RESAMPLES)
-        intervals = self._module.corpus_interval(triples, confidence=95.0, resamples=self.RESAMPLES)
+        resamples = self.settings.resamples
+        means = self._module.corpus_mean(triples, resamples=resamples)
+        intervals = self._module.corpus_interval(triples, confidence=95.0, resamples=resamples)
         return {t: (Score(*means[t]), Score(*intervals[t][0]), Score(*intervals[t][1])) for t in self.types}
 
     def score(self, predictions: Sequence[str], references: Sequence[Sequence[str]],
@@ -185,8 +193,10 @@ class PerlEngine:
         return out
 
 
-def make_engine(name: str, types: Sequence[str], stem: bool) -> RougeScoreEngine | PerlEngine:
-    """Build the engine ``name`` (already resolved, not ``auto``) for ``types``."""
+def make_engine(name: str, types: Sequence[str], stem: bool, perl_options: Mapping[str, Any] | None = None,
+                resamples: int = 1000) -> RougeScoreEngine | PerlEngine:
+    """Build the engine ``name`` (already resolved, not ``auto``) for ``types``; the perl engine also takes
+    its script options and ``-r``."""
     if name == "perl":
-        return PerlEngine(types, stem)
+        return PerlEngine(types, stem, perl_options, resamples)
     return RougeScoreEngine(name, types, stem)

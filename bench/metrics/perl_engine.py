@@ -44,7 +44,7 @@ ENGINE_VERSION = "ROUGE-1.5.5-py1"
 
 @dataclass(frozen=True)
 class PerlSettings:
-    """The ROUGE-1.5.5.pl options this engine reproduces (defaults: ``-c 95 -m -n 2 -r 1000``)."""
+    """The ROUGE-1.5.5.pl options this engine reproduces (defaults: ``-c 95 -m -n 2 -r 1000 -p 0.5 -f A``)."""
 
     max_n: int = 2  # -n
     skip_distance: int | None = None  # -2 d -U (d < 0: no limit); unigrams always counted
@@ -54,6 +54,7 @@ class PerlSettings:
     length_limit_bytes: int | None = None  # -b
     alpha: float = 0.5  # -p
     scoring: str = "A"  # -f A | B
+    resamples: int = 1000  # -r: bootstrap resamples of the corpus average and its 95% interval
 
     def validate(self) -> None:
         """Raise :class:`MetricError` for settings the script would refuse or this engine lacks."""
@@ -67,6 +68,8 @@ class PerlSettings:
                 raise MetricError(f"perl ROUGE: {name} must be a positive integer, got {value!r}")
         if not 0.0 <= self.alpha <= 1.0:
             raise MetricError(f"perl ROUGE: alpha (-p) must be within [0, 1], got {self.alpha!r}")
+        if isinstance(self.resamples, bool) or not isinstance(self.resamples, int) or self.resamples < 1:
+            raise MetricError(f"perl ROUGE: resamples (-r) must be an integer >= 1, got {self.resamples!r}")
         if self.scoring not in ("A", "B"):
             raise MetricError(f"perl ROUGE: scoring (-f) must be 'A' (model average) or 'B' (best model), "
                               f"got {self.scoring!r}")
@@ -76,7 +79,7 @@ class PerlSettings:
         parts = ["-c 95"]
         if self.stem:
             parts.append("-m")
-        parts += [f"-n {self.max_n}", "-r 1000"]
+        parts += [f"-n {self.max_n}", f"-r {self.resamples}"]
         if self.skip_distance is not None:
             parts.append(f"-2 {self.skip_distance} -U")
         if self.remove_stopwords:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from bench import __version__
@@ -38,8 +38,8 @@ from bench.metrics.tokenize import (TOKENIZERS, UnicodeTokenizer, normalize_lang
 from bench.text import SPLITTER_NAME, split_sentences
 from bench.typed import suggest
 
-__all__ = ["ROUGE_TYPES", "PERL_TYPES", "ALL_TYPES", "ENGINES", "TOKENIZERS", "RougeConfig", "Score",
-           "Rouge", "Aggregate"]
+__all__ = ["ROUGE_TYPES", "PERL_TYPES", "ALL_TYPES", "ENGINES", "TOKENIZERS", "PerlOptions", "RougeConfig",
+           "Score", "Rouge", "Aggregate"]
 
 # The types of the rouge-score engines (the default of ``reference``/``fast``); perl's are PERL_TYPES.
 ROUGE_TYPES = ROUGE_SCORE_TYPES
@@ -51,13 +51,26 @@ _CACHE_SIZE = 200_000  # prepared texts kept per Rouge (references recur when se
 
 
 @dataclass(frozen=True)
+class PerlOptions:
+    """``metrics.rouge.perl``: the ROUGE-1.5.5.pl options that change scores, for engine ``perl`` only (its
+    ``-r`` is ``bootstrap``; ``-a -c 95 -m -n 2`` and ``-2 4 -U`` for rougeSU4 follow from the other settings).
+    They appear in the signature's ``flags:``, e.g. DUC-style ``length_limit_bytes: 665`` → ``-b 665``."""
+
+    remove_stopwords: bool = False  # -s
+    length_limit_words: int | None = None  # -l: only the first N words of prediction and references count
+    length_limit_bytes: int | None = None  # -b: only the first N bytes
+    alpha: float = 0.5  # -p: F = 1 / (alpha / P + (1 - alpha) / R)
+    scoring: Literal["A", "B"] = "A"  # -f: A averages (pools) the references, B takes the best
+
+
+@dataclass(frozen=True)
 class RougeConfig:
     """The ``metrics.rouge`` section of a config.
 
     ``types`` None (the default) becomes the engine's defaults at construction: rouge1, rouge2, rougeL
     and rougeLsum, or rougeSU4 instead of rougeLsum for perl. ``bootstrap`` and ``seed`` drive the CIs
-    of :meth:`Rouge.aggregate` (perl: the script's own ``-r 1000``). ``language`` is used for items given
-    no language of their own.
+    of :meth:`Rouge.aggregate` (perl: ``bootstrap`` is the script's ``-r``, seeded as the script seeds it).
+    ``language`` is used for items given no language of their own. ``perl``: :class:`PerlOptions`.
     """
 
     engine: Literal["auto", "reference", "fast", "perl"] = "auto"
@@ -67,6 +80,7 @@ class RougeConfig:
     language: str = "en"
     bootstrap: int = 1000
     seed: int = 12345
+    perl: PerlOptions = field(default_factory=PerlOptions)
 
     def __post_init__(self) -> None:
         # ``types`` None -> the engine's defaults, so ``config.types`` is always the tuple that is scored.
@@ -94,9 +108,9 @@ class RougeConfig:
         if len(set(types)) != len(types):
             raise MetricError(f"{where}.types: a ROUGE type is listed twice in {list(types)}")
         self._validate_engine_types(types, where)
-        if self.engine == "perl" and self.bootstrap != 1000:
-            raise MetricError(f"{where}.bootstrap: engine 'perl' reproduces the script's own bootstrap "
-                              f"(-r 1000, its srand seeds); leave bootstrap 1000, got {self.bootstrap!r}")
+        if self.engine != "perl" and self.perl != PerlOptions():
+            raise MetricError(f"{where}.perl: ROUGE-1.5.5 options are used by engine 'perl' only; set engine: "
+                              f"perl, or remove them (engine is {self.engine!r})")
         if self.engine == "perl" and self.tokenizer == "unicode":
             raise MetricError(f"{where}.tokenizer: engine 'perl' tokenizes like ROUGE-1.5.5 (ASCII only); "
                               "use tokenizer 'auto', or engine 'fast' for tokenizer 'unicode'")
@@ -106,6 +120,13 @@ class RougeConfig:
                               f"got {self.bootstrap!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise MetricError(f"{where}.seed: expected an integer >= 0, got {self.seed!r}")
+        if self.engine == "perl":  # the script's own checks, before any work starts
+            from bench.metrics.perl_engine import PerlSettings
+
+            try:
+                PerlSettings(resamples=self.bootstrap, **asdict(self.perl)).validate()
+            except MetricError as exc:
+                raise MetricError(f"{where}.perl: {exc}") from None
 
     def _validate_engine_types(self, types: tuple[str, ...], where: str) -> None:
         if self.engine == "perl":
@@ -137,7 +158,8 @@ class Rouge:
         self.config.validate("metrics.rouge")
         self.engine_name = resolve_engine(self.config.engine)
         self.types: tuple[str, ...] = tuple(self.config.types or ())
-        self._engine = make_engine(self.engine_name, self.types, self.config.stemmer)
+        self._engine = make_engine(self.engine_name, self.types, self.config.stemmer, asdict(self.config.perl),
+                                   self.config.bootstrap)
         self._tokenizers: dict[str, UnicodeTokenizer | None] = {}
         self._prepared: dict[str, str] = {}
         self._seen_languages: set[str] = set()  # over every score() call, for the signature
@@ -194,7 +216,7 @@ class Rouge:
         return out
 
     def _perl_aggregate(self, scores: Sequence[Mapping[str, Score]]) -> dict[str, Aggregate]:
-        """The script's own corpus numbers (bootstrap average and 95% CI, -r 1000)."""
+        """The script's own corpus numbers (bootstrap average and 95% CI over its -r resamples)."""
         corpus = self._engine.corpus(scores)  # type: ignore[union-attr]
         out = {}
         for t, (avg, low, high) in corpus.items():
@@ -256,7 +278,7 @@ class Rouge:
                    ("tok", self._per_language(self._tok_name)),
                    ("stem", self._per_language(self._stem_name)),
                    ("split", SPLITTER_NAME if self._uses_sentences() else None)]
-        if not isinstance(self._engine, PerlEngine):  # perl: its own -r 1000 is in its flags
+        if not isinstance(self._engine, PerlEngine):  # perl: its -r is in its flags
             fields += [("boot", str(self.config.bootstrap)), ("seed", str(self.config.seed))]
         fields.append(("version", __version__))
         return "|".join(["rouge"] + [f"{k}:{v}" for k, v in fields if v is not None])

@@ -202,6 +202,10 @@ def test_perl_signature_carries_its_flags() -> None:
     sig = Rouge(RougeConfig(engine="perl")).signature()
     assert "|flags:-c 95 -m -n 2 -r 1000 -2 4 -U -p 0.5 -f A|" in sig
     assert "boot:" not in sig  # the script's own -r is in its flags
+    options = build(RougeConfig, {"engine": "perl", "bootstrap": 200, "stemmer": False,
+                                  "perl": {"remove_stopwords": True, "length_limit_bytes": 75, "alpha": 0.3,
+                                           "scoring": "B"}}, "metrics.rouge")
+    assert "|flags:-c 95 -n 2 -r 200 -2 4 -U -s -b 75 -p 0.3 -f B|" in Rouge(options).signature()
 
 
 @pytest.mark.parametrize("settings, message", [
@@ -212,7 +216,11 @@ def test_perl_signature_carries_its_flags() -> None:
     ({"tokenizer": "unicod"}, 'did you mean "unicode"?'),
     ({"language": "German"}, "metrics.rouge.language: 'German' is not a language code"),
     ({"bootstrap": 0}, "metrics.rouge.bootstrap: expected a number of resamples >= 1"),
-    ({"engine": "perl", "bootstrap": 200}, "metrics.rouge.bootstrap: engine 'perl' reproduces the script's"),
+    ({"perl": {"remove_stopwords": True}}, "metrics.rouge.perl: ROUGE-1.5.5 options are used by engine 'perl' only"),
+    ({"engine": "perl", "perl": {"alpha": 1.5}}, "metrics.rouge.perl: perl ROUGE: alpha (-p) must be within [0, 1]"),
+    ({"engine": "perl", "perl": {"length_limit_words": 10, "length_limit_bytes": 75}}, "not both"),
+    ({"engine": "perl", "perl": {"lenght_limit_words": 10}}, 'did you mean "length_limit_words"?'),
+    ({"engine": "perl", "perl": {"scoring": "C"}}, "metrics.rouge.perl.scoring: 'C' is not one of 'A', 'B'"),
     ({"engine": "perl", "tokenizer": "unicode"}, "metrics.rouge.tokenizer: engine 'perl'"),
 ])
 def test_bad_settings_fail_at_construction(settings: dict, message: str) -> None:
@@ -253,7 +261,15 @@ def test_aggregate_is_the_mean_with_a_seeded_interval() -> None:
 
 # --- perl engine, end to end through Rouge, against the real ROUGE-1.5.5.pl ---------------------------
 
-def test_perl_engine_through_rouge_matches_the_perl_script(tmp_path) -> None:
+@pytest.mark.parametrize("settings, published", [
+    ({"engine": "perl"}, "-c 95 -m -n 2 -r 1000 -2 4 -U -p 0.5 -f A"),
+    ({"engine": "perl", "bootstrap": 300, "perl": {"remove_stopwords": True, "length_limit_words": 12,
+                                                   "alpha": 0.3, "scoring": "B"}},
+     "-c 95 -m -n 2 -r 300 -2 4 -U -s -l 12 -p 0.3 -f B"),
+    ({"engine": "perl", "stemmer": False, "perl": {"length_limit_bytes": 60}}, "-c 95 -n 2 -r 1000 -2 4 -U -b 60 -p 0.5 -f A"),
+], ids=["defaults", "r300-s-l12-p0.3-fB", "nostem-b60"])
+def test_perl_engine_through_rouge_matches_the_perl_script(tmp_path, settings: dict, published: str) -> None:
+    """Any YAML settings of engine perl: run the real script with the flags the signature publishes."""
     from bench.text import split_sentences
     from tests.metrics import perl_reference
 
@@ -263,10 +279,11 @@ def test_perl_engine_through_rouge_matches_the_perl_script(tmp_path) -> None:
     preds, refs = random_pairs(120, seed=11)
     _, refs2 = random_pairs(120, seed=12)
     refs_multi = [[a, b] if i % 3 == 0 else [a] for i, (a, b) in enumerate(zip(refs, refs2))]
-    rouge = Rouge(RougeConfig(engine="perl"))
+    rouge = Rouge(build(RougeConfig, settings, "metrics.rouge"))
     ours = rouge.score(preds, refs_multi)
     agg = rouge.aggregate(ours)
     flags = dict(f.split(":", 1) for f in rouge.signature().split("|")[1:])["flags"]  # as published
+    assert flags == published
     pairs = [(split_sentences(p), [split_sentences(r) for r in rs]) for p, rs in zip(preds, refs_multi)]
     run = perl_reference.run_perl(pairs, flags, tmp_path / "run", perl_reference.build_data_dir(tmp_path / "data"))
     assert [{t: (s[t].precision, s[t].recall, s[t].f1) for t in s} for s in ours] == \
