@@ -2,6 +2,7 @@
 
     bench score --pred PRED.txt --ref REF.txt [--ref REF2.txt ...] [--engine auto|reference|fast|perl]
                 [--metrics rouge1,rouge2,rougeL,rougeLsum] [--lang en] [--json]
+                [--perl-stopwords] [--perl-limit-words N | --perl-limit-bytes N] [--perl-alpha A] [--perl-scoring A|B]
 
 Prints each type's mean precision, recall and F1 with the F1's bootstrap CI, and the signature.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.errors import MetricError
-from bench.metrics.rouge import ALL_TYPES, ENGINES, TOKENIZERS, Aggregate, Rouge, RougeConfig
+from bench.metrics.rouge import ALL_TYPES, ENGINES, TOKENIZERS, Aggregate, PerlOptions, Rouge, RougeConfig
 
 __all__ = ["add_parser", "run", "read_lines"]
 
@@ -42,6 +43,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help=f"bootstrap resamples for the 95%% CI (default {d.bootstrap}; perl: the script's -r)")
     p.add_argument("--seed", type=int, default=d.seed, help=f"bootstrap seed (default {d.seed})")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    perl, o = p.add_argument_group("ROUGE-1.5.5 options (--engine perl only)"), PerlOptions()
+    perl.add_argument("--perl-stopwords", action="store_true", help="-s: remove the script's stopwords")
+    perl.add_argument("--perl-limit-words", type=int, metavar="N", help="-l N: only the first N words count")
+    perl.add_argument("--perl-limit-bytes", type=int, metavar="N", help="-b N: only the first N bytes count")
+    perl.add_argument("--perl-alpha", type=float, default=o.alpha, metavar="A",
+                      help=f"-p A: F = 1/(A/P + (1-A)/R) (default {o.alpha})")
+    perl.add_argument("--perl-scoring", choices=("A", "B"), default=o.scoring,
+                      help=f"-f: A averages over references, B takes the best (default {o.scoring})")
     p.set_defaults(func=run)
     return p
 
@@ -68,13 +77,16 @@ def _config(args: argparse.Namespace) -> RougeConfig:
         types = tuple(t.strip() for t in args.metrics.split(",") if t.strip())
         if not types:
             raise MetricError("--metrics: name at least one ROUGE type, e.g. rouge1,rouge2,rougeL")
+    perl = PerlOptions(remove_stopwords=args.perl_stopwords, length_limit_words=args.perl_limit_words,
+                       length_limit_bytes=args.perl_limit_bytes, alpha=args.perl_alpha, scoring=args.perl_scoring)
     cfg = RougeConfig(engine=args.engine, types=types, stemmer=not args.no_stem, tokenizer=args.tokenizer,
-                      language=args.lang, bootstrap=args.bootstrap, seed=args.seed)
+                      language=args.lang, bootstrap=args.bootstrap, seed=args.seed, perl=perl)
     try:
         cfg.validate("metrics.rouge")
     except MetricError as exc:
         raise MetricError(str(exc).replace("metrics.rouge.types", "--metrics")
                           .replace("metrics.rouge.language", "--lang")
+                          .replace("metrics.rouge.perl", "--perl-* options")
                           .replace("metrics.rouge.", "--")) from None
     return cfg
 

@@ -61,6 +61,23 @@ def test_perl_engine_and_german(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert out["scores"]["rouge1"]["recall"] == pytest.approx(4 / 5)
 
 
+def test_perl_options_reach_the_engine_and_the_signature(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bench.metrics.perl_engine import PerlSettings, score_perl
+
+    pred, ref = _write(tmp_path, "pred.txt", PREDS), _write(tmp_path, "ref.txt", REFS)
+    out = _json(capsys, "--pred", str(pred), "--ref", str(ref), "--engine", "perl", "--perl-limit-words", "3",
+                "--perl-scoring", "B", "--perl-alpha", "0.2", "--bootstrap", "50")
+    assert "|flags:-c 95 -m -n 2 -r 50 -2 4 -U -l 3 -p 0.2 -f B|" in out["signature"]
+    # by hand, -l 3 keeps "the cat sat" / "the cat is" and "storm closes schools" / "storm closes all":
+    # 2 of 3 unigrams each way, so P = R = F = 2/3 whatever alpha, and every bootstrap mean is 2/3 too
+    assert out["scores"]["rouge1"]["f1"] == pytest.approx(2 / 3, abs=1e-5)
+    settings = PerlSettings(skip_distance=4, length_limit_words=3, scoring="B", alpha=0.2)
+    assert [score_perl([p], [[r]], settings)["rouge1"][2] for p, r in zip(PREDS, REFS)] == pytest.approx([2 / 3] * 2,
+                                                                                                       abs=1e-5)
+    unlimited = _json(capsys, "--pred", str(pred), "--ref", str(ref), "--engine", "perl")
+    assert unlimited["scores"]["rouge1"]["f1"] != pytest.approx(2 / 3, abs=1e-3)
+
+
 def test_table_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pred, ref = _write(tmp_path, "pred.txt", PREDS), _write(tmp_path, "ref.txt", REFS)
     assert main(["score", "--pred", str(pred), "--ref", str(ref), "--metrics", "rouge1"]) == 0
@@ -75,6 +92,8 @@ def test_table_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     (PREDS, REFS, ["--metrics", "rouge1,rougeX"], "--metrics: unknown ROUGE type 'rougeX'"),
     (PREDS, REFS, ["--metrics", "rougeSU4"], "rougeSU4 is computed by engine 'perl' only"),
     (PREDS, REFS, ["--lang", "German"], "--lang: 'German' is not a language code"),
+    (PREDS, REFS, ["--perl-stopwords"], "--perl-* options: ROUGE-1.5.5 options are used by engine 'perl' only"),
+    (PREDS, REFS, ["--engine", "perl", "--perl-alpha", "2"], "--perl-* options: perl ROUGE: alpha (-p)"),
 ])
 def test_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], pred_lines: list[str],
                          ref_lines: list[str], extra: list[str], message: str) -> None:
