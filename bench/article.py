@@ -10,9 +10,9 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.errors import CorpusError
+from bench.errors import ConfigError, CorpusError
 
-__all__ = ["Article", "TARGETS", "ARTICLE_FIELDS"]
+__all__ = ["Article", "Task", "TARGETS", "ARTICLE_FIELDS"]
 
 TARGETS = ("headline", "standfirst")
 ARTICLE_FIELDS = ("id", "headline", "standfirst", "body", "language", "source", "url", "date", "category")
@@ -67,3 +67,19 @@ class Article:
         if self.meta:
             rec["meta"] = self.meta
         return rec
+
+
+@dataclass(frozen=True)
+class Task:
+    """What to write: the ``target`` field and a length budget in words (a hint for systems)."""
+
+    target: str
+    max_words: int
+
+    def __post_init__(self) -> None:
+        if self.target not in TARGETS:
+            raise ConfigError(f"unknown target {self.target!r}; known targets: {', '.join(TARGETS)}")
+
+    @property
+    def key(self) -> str:
+        return f"{self.target}:w{self.max_words}"

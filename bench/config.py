@@ -24,7 +24,8 @@ from typing import Any
 
 import yaml
 
-from bench.corpus import TARGETS, CorpusConfig
+from bench.article import TARGETS
+from bench.corpus.load import CorpusConfig
 from bench.errors import BenchError, ConfigError
 from bench.metrics.extra import ExtraConfig
 from bench.metrics.rouge import RougeConfig

@@ -41,7 +41,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "scripts"))
 
 from bench.article import Article  # noqa: E402
-from bench.corpus import load_jsonl  # noqa: E402
+from bench.corpus.load import load_jsonl  # noqa: E402
 from bench.systems import Task, create  # noqa: E402
 from shaped_models import SHAPES, anchor_inputs, anchor_lengths, build_shaped_model  # noqa: E402
 
@@ -170,7 +170,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.shape:
         counts = _word_counts(args)[: args.articles]
         articles = [Article(id=f"a{i}", body="w " * n) for i, n in enumerate(counts)]
-        from bench.systems.devices import pick_device
+        from bench.systems.hf.devices import pick_device
 
         kind, params = build_shaped_model(args.shape, Path(tmp.name), str(pick_device(args.device)))
         model = tmp.name

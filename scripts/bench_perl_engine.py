@@ -20,8 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # for tests.metrics.perl_reference
 
-from bench.metrics.perl_engine import PerlSettings, corpus_mean, score_perl  # noqa: E402
-from bench.metrics.perl_stem import stem_token  # noqa: E402
+from bench.metrics.perl.engine import PerlSettings, corpus_mean, score_perl  # noqa: E402
+from bench.metrics.perl.stem import stem_token  # noqa: E402
 from tests.metrics.perl_reference import (build_data_dir, run_perl, unavailable_reason,  # noqa: E402
                                           varied_pairs)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.report import write_report
 from bench.report.chromium import render
-from bench.rundir import open_run
+from bench.run.rundir import open_run
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:|//)|url\(\s*["']?(?:https?:|//)|@import""", re.I)
 

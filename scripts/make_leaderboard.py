@@ -17,11 +17,11 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from bench.compare import Comparison, build_comparison, format_cell, format_size, format_speed, legend, ranked
+from bench.render.compare import Comparison, build_comparison, format_cell, format_size, format_speed, legend, ranked
 from bench.report.html import command_text, machine_text
-from bench.results import write_text_atomic
-from bench.rundir import Run, open_run
-from bench.tables import LABELS
+from bench.files import write_text_atomic
+from bench.run.rundir import Run, open_run
+from bench.render.tables import LABELS
 
 
 def target_table(table: Comparison, target: str) -> list[str]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bench.compare import build_comparison, to_csv, to_markdown, to_rich
+from bench.render.compare import build_comparison, to_csv, to_markdown, to_rich
 from bench.errors import RunError
 from bench.metrics.stats import SIGNIFICANCE_METHODS
-from bench.rundir import open_run
+from bench.run.rundir import open_run
 
 __all__ = ["add_parser", "FORMATS"]
 

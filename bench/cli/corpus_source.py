@@ -14,11 +14,11 @@ from typing import Any, get_args
 
 import yaml
 
-from bench.corpus import Corpus, CorpusConfig, FormatName, load_corpus
-from bench.corpus_presets import PRESETS
-from bench.corpus_problems import summarize_problems
+from bench.corpus.load import Corpus, CorpusConfig, FormatName, load_corpus
+from bench.corpus.presets import PRESETS
+from bench.corpus.problems import summarize_problems
 from bench.errors import ConfigError
-from bench.pages import LAYOUTS
+from bench.corpus.pages import LAYOUTS
 from bench.typed import build
 
 __all__ = ["add_source_arguments", "config_from_args", "load_from_args", "print_problems"]

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from bench.cli.corpus_source import add_source_arguments, load_from_args, print_problems
-from bench.corpus_stats import LENGTH_FIELDS, CorpusStats, LengthStats, corpus_stats
+from bench.corpus.stats import LENGTH_FIELDS, CorpusStats, LengthStats, corpus_stats
 
 __all__ = ["add_parser", "render"]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bench.cli.corpus_source import add_source_arguments, load_from_args, print_problems
 from bench.errors import CorpusError
-from bench.results import write_jsonl
+from bench.files import write_jsonl
 
 __all__ = ["add_parser", "write_corpus"]
 
@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def write_corpus(records: list[dict], path: Path) -> None:
-    """Write records as JSONL atomically (bench.results.write_jsonl); a failure is one CorpusError line."""
+    """Write records as JSONL atomically (bench.files.write_jsonl); a failure is one CorpusError line."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_jsonl(path, records)

@@ -27,7 +27,7 @@ class _RateColumn(TextColumn):
 
 
 class RichProgress:
-    """Implements bench.runner.Progress with a rich progress display on stderr."""
+    """Implements bench.run.generate.Progress with a rich progress display on stderr."""
 
     def __init__(self, console: Console) -> None:
         self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -59,7 +59,7 @@ class RichProgress:
 
 def make_progress(quiet: bool):
     """A rich progress display, or the silent one for --quiet (CI logs)."""
-    from bench.runner import NullProgress
+    from bench.run.generate import NullProgress
 
     if quiet:
         return NullProgress()

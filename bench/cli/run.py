@@ -9,9 +9,9 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bench import tables
+from bench.render import tables
 from bench.config import default_config_path, load_config
-from bench.execute import execute
+from bench.run.execute import execute
 
 __all__ = ["add_parser"]
 

@@ -33,7 +33,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def _type_text(tp: Any) -> str:
     text = str(tp) if not isinstance(tp, type) else tp.__name__
     text = re.sub(r"Literal\[([^\]]*)\]", lambda m: m.group(1).replace("'", "").replace(", ", "|"), text)
-    for noise in ("typing.", "bench.systems.prompts.", "bench.systems.hf.", "NoneType"):
+    for noise in ("typing.", "bench.systems.prompts.", "bench.systems.hf.base.", "NoneType"):
         text = text.replace(noise, "None" if noise == "NoneType" else "")
     return text
 

@@ -2,7 +2,7 @@
 
 * ``reference`` — Google's rouge-score, as the ecosystem uses it.
 * ``fast`` — rouge-score-rs (Rust), the same numbers bit for bit, scored on all cores.
-* ``perl`` — :mod:`bench.metrics.perl_engine`, a port of the original ROUGE-1.5.5 script; its ROUGE-L is
+* ``perl`` — :mod:`bench.metrics.perl.engine`, a port of the original ROUGE-1.5.5 script; its ROUGE-L is
   summary-level (union LCS over sentences) and it adds ROUGE-SU4.
 
 Every engine takes already prepared texts (``"\\n"``-joined sentences where rougeLsum needs them) and
@@ -144,10 +144,10 @@ class PerlEngine:
 
     def __init__(self, types: Sequence[str], stem: bool, options: Mapping[str, Any] | None = None,
                  resamples: int = 1000) -> None:
-        """``options``: further :class:`~bench.metrics.perl_engine.PerlSettings` fields (``-s -l -b -p -f``);
+        """``options``: further :class:`~bench.metrics.perl.engine.PerlSettings` fields (``-s -l -b -p -f``);
         ``resamples``: the script's ``-r``."""
         try:
-            from bench.metrics import perl_engine
+            from bench.metrics.perl import engine as perl_engine
         except ImportError as exc:
             raise MetricError("metrics.rouge.engine: engine 'perl' is not available in this install "
                               f"({exc}); choose engine 'fast' or 'reference'") from exc

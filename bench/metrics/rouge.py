@@ -121,7 +121,7 @@ class RougeConfig:
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise MetricError(f"{where}.seed: expected an integer >= 0, got {self.seed!r}")
         if self.engine == "perl":  # the script's own checks, before any work starts
-            from bench.metrics.perl_engine import PerlSettings
+            from bench.metrics.perl.engine import PerlSettings
 
             try:
                 PerlSettings(resamples=self.bootstrap, **asdict(self.perl)).validate()

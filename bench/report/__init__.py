@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.compare import Comparison, build_comparison
+from bench.render.compare import Comparison, build_comparison
 from bench.errors import RunError
 from bench.report.browser import FILTER_SCRIPT, browser_html, collect_articles
 from bench.report.html import header_html, leaderboard_html, legend_html, page
 from bench.report.plots import SpeedPoint, distribution_chart, length_chart, speed_chart
 from bench.report.svg import colour_map
-from bench.rundir import Run, open_run
-from bench.results import write_text_atomic
+from bench.run.rundir import REPORT_FILE, Run, open_run
+from bench.files import write_text_atomic
 
 __all__ = ["build_report", "write_report"]
 
@@ -80,10 +80,10 @@ def build_report(run: Run, *, baseline: str | None = None) -> str:
 def write_report(run_dir: str | Path, output: str | Path | None = None, *, baseline: str | None = None) -> Path:
     """Write the report of the run at ``run_dir`` to ``output`` (default ``<run_dir>/report.html``)."""
     run = open_run(run_dir)
-    target = Path(output) if output is not None else run.path / "report.html"
+    target = Path(output) if output is not None else run.path / REPORT_FILE
     html = build_report(run, baseline=baseline)
     if target.is_dir():
-        target = target / "report.html"
+        target = target / REPORT_FILE
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(target, html)

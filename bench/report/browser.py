@@ -10,7 +10,7 @@ from html import escape
 
 import pandas as pd
 
-from bench.tables import LABELS
+from bench.render.tables import LABELS
 
 __all__ = ["Output", "ArticleView", "collect_articles", "browser_html", "FILTER_SCRIPT"]
 

@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from bench.compare import Comparison, Row, format_size, format_speed, legend, ranked
-from bench.rundir import Run
-from bench.tables import LABELS
+from bench.render.compare import Comparison, Row, format_size, format_speed, legend, ranked
+from bench.run.rundir import Run
+from bench.render.tables import LABELS
 
 __all__ = ["CSS", "page", "header_html", "leaderboard_html", "legend_html", "machine_text", "command_text"]
 

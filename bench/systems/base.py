@@ -12,30 +12,13 @@ import dataclasses
 import hashlib
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from bench.corpus import TARGETS, Article
+from bench.article import Article, Task
 from bench.errors import ConfigError
 from bench.typed import build, suggest, to_plain
 
 __all__ = ["Task", "System", "register", "registry", "create", "known_kinds"]
-
-
-@dataclass(frozen=True)
-class Task:
-    """What to write: the ``target`` field and a length budget in words (a hint for systems)."""
-
-    target: str
-    max_words: int
-
-    def __post_init__(self) -> None:
-        if self.target not in TARGETS:
-            raise ConfigError(f"unknown target {self.target!r}; known targets: {', '.join(TARGETS)}")
-
-    @property
-    def key(self) -> str:
-        return f"{self.target}:w{self.max_words}"
 
 
 class System:

@@ -1,7 +1,7 @@
 """``causal-lm``: decoder LLMs (Gemma, Qwen, Llama, GPT-2 ...) prompted per target.
 
 Weights come from a hub id, a local directory, a ``.gguf`` file or ``packaged:<python package>`` (see
-:mod:`bench.systems.hf_loading`). The prompt is a template per target (placeholders in
+:mod:`bench.systems.hf.loading`). The prompt is a template per target (placeholders in
 :data:`bench.systems.prompts.PLACEHOLDERS`), wrapped in the tokenizer's chat template when it has one,
 optionally after few-shot ``examples``. Inputs are left-padded; headlines stop at the end of the line;
 echoed labels ("Headline:") and wrapping quotes are removed. The article body is truncated to
@@ -15,14 +15,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from bench.corpus import Article
+from bench.article import Article
 from bench.errors import SystemError_
 from bench.systems.base import Task, register
-from bench.systems.hf import HFSettings, HFSystem, check_per_target
+from bench.systems.hf.base import HFSettings, HFSystem, check_per_target
 from bench.systems.prompts import DEFAULT_PROMPTS, Example, build_prompt, check_template, clean_output
 from bench.systems.seq2seq import model_input_limit
-from bench.systems.static_cache import StaticCachePool, generate_cache_kwarg
-from bench.systems.stopping import LineTables, end_of_line_criterion, line_tables
+from bench.systems.hf.static_cache import StaticCachePool, generate_cache_kwarg
+from bench.systems.hf.stopping import LineTables, end_of_line_criterion, line_tables
 
 __all__ = ["CausalLM", "DEFAULT_BODY_LIMIT"]
 
@@ -130,7 +130,7 @@ class CausalLM(HFSystem):
         return kwargs
 
     def with_cache(self, call: dict[str, Any], batch_size: int) -> dict[str, Any]:
-        """``cache: static`` → a full-length cache from :mod:`bench.systems.static_cache`, reused across batches."""
+        """``cache: static`` → a full-length cache from :mod:`bench.systems.hf.static_cache`, reused across batches."""
         if call.get("cache_implementation") != "static" or self.caches is None:
             return call
         call = dict(call)

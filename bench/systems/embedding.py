@@ -16,12 +16,12 @@ from typing import Any
 
 import numpy as np
 
-from bench.corpus import Article
+from bench.article import Article
 from bench.errors import ConfigError, SystemError_
 from bench.systems.base import System, Task, register
-from bench.systems.devices import check_device_spec, pick_device
+from bench.systems.hf.devices import check_device_spec, pick_device
 from bench.systems.extractive import Selection, compose
-from bench.systems.hf_loading import ModelSource, resolve_source, weights_identity
+from bench.systems.hf.loading import ModelSource, resolve_source, weights_identity
 from bench.text import split_sentences
 
 __all__ = ["EmbeddingCentroid", "centroid_ranking", "mmr_ranking", "DEFAULT_EMBEDDER"]
@@ -104,7 +104,7 @@ class EmbeddingCentroid(System):
             return
         from sentence_transformers import SentenceTransformer
 
-        from bench.systems.hf_loading import load_error
+        from bench.systems.hf.loading import load_error
 
         device = pick_device(self.config.device)
         try:

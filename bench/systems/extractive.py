@@ -17,7 +17,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bench.corpus import Article
+from bench.article import Article
 from bench.errors import ConfigError
 from bench.systems.base import System, Task, register
 from bench.text import first_words, split_sentences

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from bench.corpus import Article
+from bench.article import Article
 from bench.errors import ConfigError
 from bench.systems.base import System, Task, register
 from bench.systems.extractive import Selection, compose

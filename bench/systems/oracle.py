@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from bench.corpus import Article
+from bench.article import Article
 from bench.errors import ConfigError, SystemError_
 from bench.systems.base import System, Task, register
 from bench.systems.extractive import Selection, compose

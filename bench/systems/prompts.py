@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench.corpus import TARGETS, Article
+from bench.article import TARGETS, Article
 from bench.errors import ConfigError
 
 __all__ = ["PLACEHOLDERS", "DEFAULT_PROMPTS", "Example", "check_template", "render", "build_prompt",

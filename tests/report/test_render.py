@@ -7,7 +7,7 @@ import struct
 import pytest
 
 from bench.config import load_config
-from bench.execute import execute
+from bench.run.execute import execute
 from bench.report import write_report
 from bench.report.chromium import find_chromium, render
 

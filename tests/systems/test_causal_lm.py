@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import article_from_record
+from bench.corpus.load import article_from_record
 from bench.errors import ConfigError, SystemError_
 from bench.systems import Task, create
 from bench.systems.prompts import clean_output

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from bench.corpus import Article
+from bench.article import Article
 from bench.errors import ConfigError, SystemError_
 from bench.systems import Task, create
 from bench.systems.embedding import centroid_ranking, mmr_ranking

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import article_from_record
+from bench.corpus.load import article_from_record
 from bench.systems import Task, create
-from bench.systems.hf_loading import pretrained_location
+from bench.systems.hf.loading import pretrained_location
 from bench.systems.prompts import DEFAULT_PROMPTS
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample.jsonl"

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from bench.corpus import Article
+from bench.article import Article
 from bench.errors import ConfigError
 from bench.systems import Task, create
 from bench.systems.graph import lexrank_matrix, pagerank, textrank_matrix

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.corpus import Article
+from bench.article import Article
 from bench.errors import ConfigError, SystemError_
 from bench.systems import Task, create
 

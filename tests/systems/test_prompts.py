@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bench.corpus import Article
+from bench.article import Article
 from bench.errors import ConfigError
 from bench.systems.prompts import Example, build_prompt, check_template, clean_output, render
 

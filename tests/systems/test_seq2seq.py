@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.corpus import article_from_record
+from bench.corpus.load import article_from_record
 from bench.errors import ConfigError, SystemError_
 from bench.systems import Task, create
 from tests.conftest import ARTICLES

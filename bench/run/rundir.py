@@ -1,0 +1,234 @@
+"""The run directory: one table of its file names, creating it, and reading a finished one back.
+
+``results/<config-name>-<UTC yyyymmdd-hhmmss>/`` holds the files of :data:`FILES`. :func:`create_run_dir`
+makes the folder (:mod:`bench.run.execute` fills it through :mod:`bench.files`, atomically);
+:func:`open_run` checks that a path is one, naming what is missing, and :class:`Run` loads its parts —
+the JSON files as dicts, the JSONL files as pandas DataFrames (one row per line, ids kept as strings).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+
+from bench.errors import RunError
+from bench.files import read_jsonl
+
+__all__ = ["FILES", "RUN_FILES", "REPORT_FILE", "Run", "open_run", "utc_stamp", "create_run_dir", "parse_signature",
+           "signature_difference"]
+
+#: every file of a run directory, by role; nothing else spells these names out
+FILES = {
+    "config": "config.yaml",  # the resolved config, written first
+    "predictions": "predictions.jsonl",  # one line per system × target × article
+    "scores": "scores.jsonl",  # per-article metric values, flat
+    "summary_json": "summary.json",  # one row per system × target, with CIs and signatures
+    "summary_csv": "summary.csv",
+    "summary_md": "summary.md",
+    "manifest": "manifest.json",  # command, environment, timings, failures; written last
+}
+RUN_FILES = tuple(FILES.values())
+REPORT_FILE = "report.html"  # written by ``bench report``, not by the run
+
+#: either of these makes a folder a run directory (config.yaml is written first, manifest.json last)
+_MARKERS = (FILES["config"], FILES["manifest"])
+#: what a reader needs; summary.json and manifest.json are written last, so both exist only for a
+#: run that finished
+_NEEDED = (FILES["manifest"], FILES["summary_json"], FILES["scores"], FILES["predictions"])
+_STRING_COLUMNS = ("system", "target", "article_id", "article_hash", "prediction", "reference", "fingerprint")
+
+
+def utc_stamp(moment: datetime | None = None) -> str:
+    """UTC time as ``yyyymmdd-hhmmss`` (the run directory suffix)."""
+    return (moment or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%d-%H%M%S")
+
+
+def create_run_dir(root: Path, name: str, moment: datetime | None = None) -> Path:
+    """Make ``root/<name>-<stamp>`` (``-2``, ``-3``... if a run started in the same second)."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        base = root / f"{name}-{utc_stamp(moment)}"
+        path, i = base, 1
+        while True:
+            try:
+                path.mkdir()
+                return path
+            except FileExistsError:
+                i += 1
+                path = base.with_name(f"{base.name}-{i}")
+    except PermissionError:
+        raise RunError(f"{root}: results folder is not writable; pass --output DIR with a writable folder") from None
+    except NotADirectoryError:
+        raise RunError(f"{root}: is a file, not a folder; pass --output DIR naming a folder") from None
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RunError(f"{path}: cannot read ({exc.strerror})") from None
+    except ValueError as exc:
+        raise RunError(f"{path}: not valid JSON at line {getattr(exc, 'lineno', '?')} ({getattr(exc, 'msg', exc)}); "
+                       "the file is damaged — rerun the command that wrote it") from None
+    if not isinstance(data, dict):
+        raise RunError(f"{path}: expected a JSON object, got {type(data).__name__}")
+    return data
+
+
+def _frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame.from_records(rows)
+    for column in _STRING_COLUMNS:
+        if column in frame.columns:
+            frame[column] = frame[column].astype("string")
+    return frame
+
+
+def parse_signature(signature: str) -> dict[str, str]:
+    """``'a:1|b:2|v:3'`` → ``{'a': '1', 'b': '2', 'v': '3'}`` (a part without ``:`` maps to itself)."""
+    out: dict[str, str] = {}
+    for part in signature.split("|"):
+        key, sep, value = part.partition(":")
+        out[key] = value if sep else key
+    return out
+
+
+def signature_difference(a: str, b: str) -> str:
+    """The settings in which two signatures differ, e.g. ``'stem: yes ≠ no; v: 1.0 ≠ 1.1'``."""
+    pa, pb = parse_signature(a), parse_signature(b)
+    parts = [f"{k}: {pa.get(k, '(absent)')} ≠ {pb.get(k, '(absent)')}"
+             for k in list(pa) + [k for k in pb if k not in pa] if pa.get(k) != pb.get(k)]
+    return "; ".join(parts) or "identical"
+
+
+@dataclass
+class Run:
+    """A finished run directory. ``manifest``/``summary``/``config`` are dicts; ``scores`` and
+    ``predictions`` are DataFrames, read on first use."""
+
+    path: Path
+    manifest: dict[str, Any]
+    summary: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        """The run directory's name, ``<config-name>-<UTC yyyymmdd-hhmmss>``."""
+        return self.path.name
+
+    @property
+    def signature(self) -> str:
+        return str(self.summary.get("signature", ""))
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """summary.json's rows: one per system × target."""
+        return list(self.summary.get("rows") or [])
+
+    @property
+    def targets(self) -> list[str]:
+        return list(dict.fromkeys(r["target"] for r in self.rows))
+
+    @property
+    def systems(self) -> list[str]:
+        return list(dict.fromkeys(r["system"] for r in self.rows))
+
+    @cached_property
+    def config(self) -> dict[str, Any]:
+        """The resolved config.yaml ({} when absent)."""
+        path = self.path / FILES["config"]
+        if not path.exists():
+            return {}
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            raise RunError(f"{path}: not valid YAML ({exc})") from None
+        return data if isinstance(data, dict) else {}
+
+    @cached_property
+    def scores(self) -> pd.DataFrame:
+        """scores.jsonl: one row per system × target × article with ``<type>_p/_r/_f`` columns."""
+        return _frame(read_jsonl(self.path / FILES["scores"]))
+
+    @cached_property
+    def predictions(self) -> pd.DataFrame:
+        """predictions.jsonl: one row per system × target × article with prediction and reference."""
+        return _frame(read_jsonl(self.path / FILES["predictions"]))
+
+    @cached_property
+    def _score_groups(self) -> dict[tuple[str, str], pd.DataFrame]:
+        frame = self.scores
+        if frame.empty:
+            return {}
+        return {(str(s), str(t)): part for (s, t), part in frame.groupby(["system", "target"], sort=False)}
+
+    def score_groups(self) -> dict[tuple[str, str], pd.DataFrame]:
+        """scores.jsonl split by (system, target)."""
+        return self._score_groups
+
+    def summary_frame(self) -> pd.DataFrame:
+        """summary.json's rows flattened: ``rouge1_f1``, ``rouge1_f1_low``, ``rouge1_f1_high``, ..."""
+        flat = []
+        for row in self.rows:
+            out = {k: v for k, v in row.items() if not isinstance(v, dict)}
+            for key, stats in row.items():
+                if isinstance(stats, dict):
+                    for stat, value in stats.items():
+                        if stat.endswith("_ci"):
+                            low, high = value or (None, None)
+                            out[f"{key}_{stat[:-3]}_low"], out[f"{key}_{stat[:-3]}_high"] = low, high
+                        else:
+                            out[f"{key}_{stat}"] = value
+            flat.append(out)
+        return pd.DataFrame.from_records(flat)
+
+    def rouge_types(self) -> list[str]:
+        """The ROUGE types scored in this run, in config order."""
+        types = ((self.config.get("metrics") or {}).get("rouge") or {}).get("types")
+        if types:
+            return list(types)
+        first = self.rows[0] if self.rows else {}
+        return [k for k, v in first.items() if isinstance(v, dict) and "f1" in v]
+
+    def bootstrap_settings(self) -> tuple[int, int]:
+        """(resamples, seed) the run used for its CIs, from config.yaml (defaults 1000, 12345)."""
+        rouge = (self.config.get("metrics") or {}).get("rouge") or {}
+        return int(rouge.get("bootstrap") or 1000), int(rouge.get("seed") if rouge.get("seed") is not None else 12345)
+
+
+def _not_a_run(path: Path) -> RunError:
+    runs = sorted(p for p in path.iterdir() if p.is_dir() and (p / FILES["manifest"]).exists())
+    if runs:
+        return RunError(f"{path}: is a results folder holding {len(runs)} run director{'y' if len(runs) == 1 else 'ies'}, not a run directory; "
+                        f"pass one of them, e.g. {runs[-1]}")
+    return RunError(f"{path}: not a run directory (no {' or '.join(_MARKERS)}); pass a folder written by "
+                    "'bench run', named <config-name>-<yyyymmdd-hhmmss>")
+
+
+def open_run(path: str | Path) -> Run:
+    """Open the run directory at ``path``; RunError names what is missing and what to do."""
+    path = Path(path)
+    if not path.exists():
+        raise RunError(f"{path}: no such run directory; pass a folder written by 'bench run' "
+                       "(results/<config-name>-<yyyymmdd-hhmmss>)")
+    if not path.is_dir():
+        raise RunError(f"{path}: is a file, not a run directory; pass the folder that holds it "
+                       f"({path.parent})")
+    if not any((path / m).exists() for m in _MARKERS):
+        raise _not_a_run(path)
+    missing = [name for name in _NEEDED if not (path / name).is_file()]
+    if missing:
+        raise RunError(f"{path}: incomplete run directory, missing {', '.join(missing)} — the run was "
+                       "interrupted or crashed before it finished; rerun the same 'bench run' command "
+                       "(cached predictions are reused) and use the new run directory")
+    manifest = _read_json(path / FILES["manifest"])
+    summary = _read_json(path / FILES["summary_json"])
+    if not isinstance(summary.get("rows"), list) or "signature" not in summary:
+        raise RunError(f"{path / FILES['summary_json']}: missing 'rows' or 'signature'; not a summary written by "
+                       "'bench run'")
+    return Run(path, manifest, summary)

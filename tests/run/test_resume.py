@@ -1,0 +1,242 @@
+"""Crash safety, proven on real processes: ``kill -9`` mid-generation, then the same command, finishes
+the run with every prediction generated exactly once; a config edit regenerates only the edited system.
+
+The kill tests run ``bench run`` in a subprocess with a test-only system kind (written below as a plugin
+file) that logs every prediction it produces and, on a chosen call, signals and hangs until it is killed;
+the second kill lands just before the summary's atomic rename.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from bench.config import load_config
+from bench.errors import RunError
+from bench.run.execute import execute
+from bench.run.rundir import open_run
+
+N_ARTICLES, CHUNK, HANG_AT = 40, 4, 7  # the 7th summarize() call hangs: 6 chunks (24 predictions) are cached
+SYSTEMS, TARGETS = ("slow-a", "slow-b"), ("headline", "standfirst")
+
+PLUGIN = '''
+import os, time
+from dataclasses import dataclass
+from bench.systems.base import System, register
+
+
+@register("slow-test")
+class SlowTest(System):
+    @dataclass(frozen=True)
+    class Config:
+        words: int = 3
+
+    calls = 0
+
+    def summarize(self, articles, task):
+        type(self).calls += 1
+        if type(self).calls == int(os.environ.get("SLOW_HANG_AT", "0")):
+            open(os.environ["SLOW_READY"], "w").close()
+            time.sleep(600)  # killed here, mid-generation
+        outputs = [" ".join(a.body.split()[: self.config.words]) for a in articles]
+        with open(os.environ["SLOW_LOG"], "a") as fh:  # one line per prediction actually produced
+            fh.write("".join(f"{self.name}\\t{task.target}\\t{a.id}\\n" for a in articles))
+            fh.flush()
+            os.fsync(fh.fileno())
+        return outputs
+'''
+
+WRAPPER = '''
+import os, sys, time
+sys.path.insert(0, sys.argv.pop(1))
+import slow_plugin  # registers kind "slow-test"
+from bench.cli import main
+
+_replace = os.replace
+
+
+def replace(src, dst, *args, **kwargs):  # SLOW_HANG_FILE: hang just before that file's atomic rename
+    if os.path.basename(dst) == os.environ.get("SLOW_HANG_FILE"):
+        open(os.environ["SLOW_READY"], "w").close()
+        time.sleep(600)
+    return _replace(src, dst, *args, **kwargs)
+
+
+os.replace = replace
+sys.exit(main(sys.argv[1:]))
+'''
+
+
+def _corpus(path: Path) -> None:
+    rows = [{"id": f"n{i:03d}", "headline": f"Headline number {i} about topic {i % 7}",
+             "standfirst": f"A standfirst for story {i}. It has two sentences.",
+             "body": f"Story {i} begins with news of item {i}. The second sentence adds {i * 3} facts.\n\n"
+                     f"A later paragraph on topic {i % 7} closes it."} for i in range(N_ARTICLES)]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    _corpus(tmp_path / "corpus.jsonl")
+    (tmp_path / "slow_plugin.py").write_text(PLUGIN)
+    (tmp_path / "run_bench.py").write_text(WRAPPER)
+    (tmp_path / "slow.yaml").write_text(textwrap.dedent(f"""
+        name: slow
+        corpus: {{path: corpus.jsonl}}
+        tasks: {{headline: {{max_words: 8}}, standfirst: {{max_words: 20}}}}
+        systems:
+          - {{name: slow-a, kind: slow-test, words: 3}}
+          - {{name: slow-b, kind: slow-test, words: 5}}
+        metrics: {{rouge: {{types: [rouge1], bootstrap: 100, seed: 3}}}}
+        run: {{chunk_size: {CHUNK}}}
+    """))
+    return tmp_path
+
+
+_STARTED: list[subprocess.Popen] = []  # killed at teardown if a failing test left one hanging
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_processes():
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
+def _start(ws: Path, env_extra: dict[str, str]) -> subprocess.Popen:
+    env = dict(os.environ, SLOW_LOG=str(ws / "generated.log"), SLOW_READY=str(ws / "ready"), **env_extra)
+    cmd = [sys.executable, str(ws / "run_bench.py"), str(ws), "run", str(ws / "slow.yaml"), "-q",
+           "--output", str(ws / "results")]
+    proc = subprocess.Popen(cmd, cwd=ws, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _STARTED.append(proc)
+    return proc
+
+
+def _cache_lines(ws: Path) -> list[dict]:
+    lines = []
+    for path in sorted((ws / "results" / ".cache").glob("*.jsonl")):
+        data = path.read_text(encoding="utf-8")
+        assert data == "" or data.endswith("\n"), f"{path}: torn last line left behind"
+        lines += [dict(json.loads(line), file=path.stem) for line in data.splitlines()]  # each parses: none torn
+    return lines
+
+
+def _kill_when_ready(ws: Path, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while not (ws / "ready").exists():
+        assert proc.poll() is None, f"run ended before the kill point: {proc.communicate()}"
+        assert time.monotonic() < deadline, "the run never reached the kill point"
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    (ws / "ready").unlink()
+
+
+@pytest.mark.slow
+def test_kill_9_mid_generation_then_same_command_completes_exactly_once(workspace):
+    ws = workspace
+    first = _start(ws, {"SLOW_HANG_AT": str(HANG_AT)})
+    _kill_when_ready(ws, first)
+    assert first.returncode == -signal.SIGKILL
+
+    done_before = (HANG_AT - 1) * CHUNK
+    assert len(_cache_lines(ws)) == done_before  # every finished chunk was on disk before the kill
+    killed_dir, = (ws / "results").glob("slow-*")
+    # summary files are complete or absent: the killed run wrote none of its outputs
+    assert sorted(p.name for p in killed_dir.iterdir()) == ["config.yaml"]
+    with pytest.raises(RunError, match="incomplete run directory"):
+        open_run(killed_dir)
+    # a kill can also land inside a cache append: simulate the torn line it would leave
+    cache_file, = (ws / "results" / ".cache").glob("*.jsonl")
+    with open(cache_file, "a") as fh:
+        fh.write('{"key": "headline:w8|0123456789abcdef", "article_id": "n0')
+
+    second = _start(ws, {})
+    out, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    assert f"reused {done_before} cached predictions" in err
+    assert "dropped a torn last line" in err  # the recovery is said, not silent
+
+    total = len(SYSTEMS) * len(TARGETS) * N_ARTICLES
+    lines = _cache_lines(ws)
+    assert len(lines) == total and len({(line["file"], line["key"]) for line in lines}) == total  # no duplicate
+    generated = Counter(tuple(line.split("\t")) for line in (ws / "generated.log").read_text().splitlines())
+    assert len(generated) == total and set(generated.values()) == {1}  # each produced exactly once overall
+
+    run_dir = next(p for p in (ws / "results").glob("slow-*") if p != killed_dir)
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    assert manifest["cache"] == {"enabled": True, "reused": done_before, "generated": total - done_before}
+    preds = [json.loads(line) for line in (run_dir / "predictions.jsonl").read_text().splitlines()]
+    keys = Counter((p["system"], p["target"], p["article_id"]) for p in preds)
+    assert len(keys) == total and set(keys.values()) == {1}
+    assert {s for s, _, _ in keys} == set(SYSTEMS) and {t for _, t, _ in keys} == set(TARGETS)
+    assert sum(p["cached"] for p in preds) == done_before
+    by_key = {(p["system"], p["target"], p["article_id"]): p["prediction"] for p in preds}
+    assert by_key[("slow-a", "headline", "n000")] == "Story 0 begins"  # first 3 words of the body
+    assert by_key[("slow-b", "standfirst", "n039")] == "Story 39 begins with news"
+    assert len(open_run(run_dir).scores) == total
+
+
+@pytest.mark.slow
+def test_kill_9_while_writing_the_summary_leaves_complete_files_or_none(workspace):
+    ws = workspace
+    _kill_when_ready(ws, _start(ws, {"SLOW_HANG_FILE": "summary.csv"}))
+    killed_dir, = (ws / "results").glob("slow-*")
+    written = sorted(p.name for p in killed_dir.iterdir() if not p.name.startswith("."))
+    assert written == ["config.yaml", "predictions.jsonl", "scores.jsonl", "summary.json"]  # csv, md, manifest absent
+    summary = json.loads((killed_dir / "summary.json").read_text())  # complete: it parses
+    assert len(summary["rows"]) == len(SYSTEMS) * len(TARGETS)
+    with pytest.raises(RunError, match="missing manifest.json"):
+        open_run(killed_dir)
+
+    second = _start(ws, {})
+    _, err = second.communicate(timeout=120)
+    assert second.returncode == 0, err
+    run_dir = next(p for p in (ws / "results").glob("slow-*") if p != killed_dir)
+    total = len(SYSTEMS) * len(TARGETS) * N_ARTICLES
+    assert json.loads((run_dir / "manifest.json").read_text())["cache"]["reused"] == total
+    assert len((ws / "generated.log").read_text().splitlines()) == total  # nothing generated twice
+
+
+def test_config_edit_regenerates_only_the_edited_system(tmp_path, small_corpus):
+    def config(lead_sentences: int) -> Path:
+        path = tmp_path / "edit.yaml"
+        path.write_text(textwrap.dedent(f"""
+            name: edit
+            corpus: {{path: {small_corpus.name}}}
+            tasks: {{headline: {{max_words: 6}}, standfirst: {{max_words: 15}}}}
+            systems:
+              - {{name: lead, kind: lead, sentences: {lead_sentences}}}
+              - {{name: lead-words, kind: lead, words: task}}
+            metrics: {{rouge: {{types: [rouge1], bootstrap: 50, seed: 1}}}}
+        """))
+        return path
+
+    out = tmp_path / "results"
+    first = execute(load_config(config(1)), output_root=out)
+    second = execute(load_config(config(2)), output_root=out)  # only 'lead' changed
+    per_system = {}
+    for row in json.loads((second.run_dir / "summary.json").read_text())["rows"]:
+        counts = per_system.setdefault(row["system"], [0, 0])
+        counts[0] += row["generated"]
+        counts[1] += row["reused"]
+    # small corpus: 2 headlines + 3 standfirsts per system
+    assert per_system == {"lead": [5, 0], "lead-words": [0, 5]}
+    manifest = json.loads((second.run_dir / "manifest.json").read_text())
+    assert manifest["cache"] == {"enabled": True, "reused": 5, "generated": 5}
+    first_manifest = json.loads((first.run_dir / "manifest.json").read_text())
+    assert first_manifest["cache"]["generated"] == 10
+    files = {p.stem: len(p.read_text().splitlines()) for p in (out / ".cache").glob("*.jsonl")}
+    assert sorted(files.values()) == [5, 5, 5]  # old lead, new lead, lead-words: nothing appended twice
