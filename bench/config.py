@@ -8,7 +8,7 @@ tasks:                        # targets to write, each with a length budget in w
   standfirst: {max_words: 40}
 systems:
   - {name: lead-1, kind: lead, sentences: 1}
-metrics:
+metrics:                      # one section per registered metric (bench.metrics.base); false = off
   rouge: {engine: auto, stemmer: true}   # see bench.metrics.rouge.RougeConfig
   extra: {semantic: true}               # lengths, compression, novel n-grams, fragments (+ embeddings)
 run: {chunk_size: 64}
@@ -24,12 +24,11 @@ from typing import Any
 
 import yaml
 
-from bench.article import TARGETS
+from bench.article import TARGETS, Task
 from bench.corpus.load import CorpusConfig
 from bench.errors import BenchError, ConfigError
-from bench.metrics.extra import ExtraConfig
-from bench.metrics.rouge import RougeConfig
-from bench.systems.base import System, Task, create
+from bench.metrics.base import Metric, create_metric, default_metrics, metric_registry
+from bench.systems.base import System, create
 from bench.typed import build, suggest
 
 __all__ = ["RunSettings", "SystemSample", "Config", "load_config", "parse_config", "default_config_path"]
@@ -71,8 +70,7 @@ class Config:
     corpus: CorpusConfig
     tasks: list[Task]
     system_specs: list[dict[str, Any]]  # {name, kind, settings...} without 'sample'
-    rouge: RougeConfig
-    extra: ExtraConfig | None  # None: extra metrics switched off (metrics.extra: false)
+    metric_specs: dict[str, dict[str, Any]]  # enabled metric name -> its settings, in scoring order
     run: RunSettings
     raw: dict[str, Any] = field(default_factory=dict)
     samples: dict[str, SystemSample] = field(default_factory=dict)  # system name -> its subset
@@ -86,6 +84,14 @@ class Config:
         where = self.path or "config"
         return [create(_resolve_model_path(spec, self.base_dir), f"{where}: systems[{i}]")
                 for i, spec in enumerate(self.system_specs)]
+
+    def build_metrics(self) -> list[Metric]:
+        """One fresh instance per enabled metric (a metric's signature covers what it scored)."""
+        where = f"{self.path or 'config'}: metrics"
+        try:
+            return [create_metric(name, settings, where) for name, settings in self.metric_specs.items()]
+        except BenchError as exc:
+            raise ConfigError(str(exc)) from None
 
 
 def default_config_path() -> Path:
@@ -129,27 +135,45 @@ def parse_config(data: Any, path: Path | None = None) -> Config:
         raise ConfigError(f"{where}: name: use letters, digits, '.', '_' or '-' (it names the run folder), got {name!r}")
     if "corpus" not in data:
         raise ConfigError(f"{where}: missing section 'corpus' (e.g. corpus: {{path: ../data/sample.jsonl}})")
-    metrics = data.get("metrics") or {}
-    if not isinstance(metrics, dict):
-        raise ConfigError(f"{where}: metrics: expected a mapping like {{rouge: {{...}}}}, got {metrics!r}")
-    for key in metrics:
-        if key not in ("rouge", "extra"):
-            raise ConfigError(f"{where}: metrics: unknown metric group {key!r}{suggest(str(key), ('rouge', 'extra'))}; "
-                              "known: rouge, extra")
+    metric_specs = _parse_metrics(data.get("metrics"), where)
     try:
         corpus = build(CorpusConfig, data["corpus"], f"{where}: corpus")
-        rouge = build(RougeConfig, metrics.get("rouge"), f"{where}: metrics.rouge")
-        extra_raw = metrics.get("extra", {})
-        extra = None if extra_raw is False else build(ExtraConfig, extra_raw, f"{where}: metrics.extra")
     except BenchError as exc:
         raise ConfigError(str(exc)) from None
     run = build(RunSettings, data.get("run"), f"{where}: run")
     tasks = _parse_tasks(data.get("tasks"), where)
     specs, samples = _parse_systems(data.get("systems"), where)
-    cfg = Config(name=name, path=path, corpus=corpus, tasks=tasks, system_specs=specs, rouge=rouge, extra=extra,
+    cfg = Config(name=name, path=path, corpus=corpus, tasks=tasks, system_specs=specs, metric_specs=metric_specs,
                  run=run, raw=dict(data, name=name), samples=samples)
-    cfg.build_systems()  # validate every system's settings now, before any work starts
+    cfg.build_systems()  # validate every system's and metric's settings now, before any work starts
+    cfg.build_metrics()
     return cfg
+
+
+def _parse_metrics(data: Any, where: str) -> dict[str, dict[str, Any]]:
+    """``metrics:`` -> {enabled metric: settings}: the default metrics unless set to false, then the others
+    the section names (``{}``, ``true`` or a null value: default settings)."""
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: metrics: expected a mapping like {{rouge: {{...}}}}, got {data!r}")
+    known = metric_registry()
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{where}: metrics: unknown metric {key!r}{suggest(str(key), known)}; "
+                              f"known: {', '.join(sorted(known))}")
+    specs: dict[str, dict[str, Any]] = {}
+    for name in default_metrics() + [k for k in data if k not in default_metrics()]:
+        value = data.get(name, {})
+        if value is False:
+            continue
+        if value is None or value is True:
+            value = {}
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: metrics.{name}: expected a mapping of settings, true or false, got {value!r}")
+        specs[name] = value
+    if not specs:
+        raise ConfigError(f"{where}: metrics: every metric is switched off; enable at least one (e.g. rouge: {{}})")
+    return specs
 
 
 def _parse_tasks(data: Any, where: str) -> list[Task]:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from rich.console import Console
 
-from bench.render import tables
 from bench.config import default_config_path, load_config
 from bench.run.execute import execute
 
@@ -35,6 +34,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--examples", type=int, metavar="K", default=1,
                    help="show every system's output beside the real headline and standfirst for K "
                         "articles (default 1; 0 hides them)")
+    p.add_argument("--columns", action="append", metavar="COLUMN", default=None,
+                   help="show this metric column in the table (a key such as rouge1_p or semantic, a label such "
+                        "as R-1, a metric name such as extra, or all); repeat for several (default: the columns "
+                        "each metric shows: ROUGE F1 and words). Every column is in summary.csv either way")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars (for CI logs)")
     p.set_defaults(func=_run)
 
@@ -42,6 +45,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from bench.cli.progress import make_progress
     from bench.errors import ConfigError
+    from bench.render.compare import build_comparison
+    from bench.render.terminal import to_rich
 
     if args.limit is not None and args.limit < 1:
         raise ConfigError(f"--limit: must be ≥ 1, got {args.limit}")
@@ -66,8 +71,16 @@ def _run(args: argparse.Namespace) -> int:
     for target, count in skipped.items():
         err.print(f"skipped {count} articles without a {target} (nothing to score against)")
     _print_examples(console, result, args.examples)
-    console.print(tables.to_rich(result.summary, result.types))
-    console.print(f"signature: {result.signature}", soft_wrap=True, highlight=False)
+    table = build_comparison([result.run], test=False, columns=args.columns)
+    console.print(to_rich(table, caption=False))
+    for note in table.notes:
+        err.print(f"[yellow]warning:[/yellow] {note}", soft_wrap=True, highlight=False)
+    if table.common_n:
+        console.print("Systems scored different article sets: ranked on the articles all of them scored; each "
+                      "system's own mean is listed after the ranking.", soft_wrap=True)
+    for name, signature in table.signatures.items():
+        console.print(f"signature: {signature}" if name == "rouge" else f"signature ({name}): {signature}",
+                      soft_wrap=True, highlight=False)
     for f in result.failures:
         err.print(f"[red]FAILED[/red] {f['system']} on {f['target']}: {f['error']}")
     console.print(f"run directory: {result.run_dir}", soft_wrap=True)

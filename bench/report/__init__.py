@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bench.render.compare import Comparison, build_comparison
+from bench.render.compare import build_comparison
+from bench.render.table import RANKED, Table
 from bench.errors import RunError
 from bench.report.browser import FILTER_SCRIPT, browser_html, collect_articles
 from bench.report.html import header_html, leaderboard_html, legend_html, page
@@ -25,23 +26,23 @@ from bench.files import write_text_atomic
 __all__ = ["build_report", "write_report"]
 
 
-def _charts(run: Run, table: Comparison) -> str:
+def _charts(run: Run, table: Table) -> str:
     """Distribution and length charts per target, then one quality-vs-speed chart."""
-    metric = table.types[0]
+    primary = next((c for c in table.columns if c.rank), table.columns[0])
+    metric, column = primary.label, primary.key
     colours = colour_map(run.systems)
-    column = f"{metric}_f"
     scores, preds = run.scores, run.predictions
     parts = []
     for target in table.targets:
-        ok = [r for r in table.rows if r.target == target and r.status == "ok"]
+        ok = [r for r in table.rows if r.target == target and r.status == "ok" and r.block == RANKED]
         part = scores[scores["target"] == target] if not scores.empty else scores
         values = {r.system: part.loc[part["system"] == r.system, column].astype(float).tolist() for r in ok}
         parts.append(f"<h3>{escape(target.capitalize())}</h3>")
         parts.append(distribution_chart(values, metric, target, colours))
         points, median = _length_points(preds, part, target, column, [r.system for r in ok])
         parts.append(length_chart(points, metric, target, reference_median=median, colours=colours))
-    points = [SpeedPoint(r.system, r.target, r.articles_per_s, r.cells[metric].f1)
-              for r in table.rows if r.status == "ok" and r.cells[metric].f1 is not None]
+    points = [SpeedPoint(r.system, r.target, r.articles_per_s, r.cells[column].mean) for r in table.rows
+              if r.status == "ok" and r.block == RANKED and r.cells[column].mean is not None]
     parts.append("<h3>Quality vs speed</h3>" + speed_chart(points, metric, colours))
     return "".join(parts)
 
@@ -63,15 +64,21 @@ def _length_points(preds: pd.DataFrame, scores: pd.DataFrame, target: str, colum
     return points, median
 
 
+def _rouge_types(table: Table) -> list[str]:
+    """The ROUGE types whose F1 the article browser shows beside each output."""
+    return [c.key[:-2] for c in table.columns if c.metric == "rouge" and c.key.endswith("_f")]
+
+
 def build_report(run: Run, *, baseline: str | None = None) -> str:
     """The report's HTML text for ``run``."""
     table = build_comparison([run], baseline=baseline)
     boards = "".join(f"<h3>{escape(t.capitalize())}</h3>{leaderboard_html(table, t)}" for t in table.targets)
-    articles = collect_articles(run.predictions, run.scores, table.types, run.systems)
+    types = _rouge_types(table)
+    articles = collect_articles(run.predictions, run.scores, types, run.systems)
     sections = [
         ("leaderboard", "Leaderboard", boards + legend_html(table)),
         ("charts", "Scores, length and speed", _charts(run, table)),
-        ("articles", "Article browser", browser_html(articles, table.targets, table.types)),
+        ("articles", "Article browser", browser_html(articles, table.targets, types)),
     ]
     title = f"{run.manifest.get('config') or run.name} — headline-bench report"
     return page(title, header_html(run), sections, script=FILTER_SCRIPT)

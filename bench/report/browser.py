@@ -10,7 +10,7 @@ from html import escape
 
 import pandas as pd
 
-from bench.render.tables import LABELS
+from bench.metrics.builtin import ROUGE_LABELS as LABELS
 
 __all__ = ["Output", "ArticleView", "collect_articles", "browser_html", "FILTER_SCRIPT"]
 

@@ -6,16 +6,16 @@ fetched from the network. Every piece of text from a run is HTML-escaped.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Sequence
 from html import escape
 from typing import Any
 
-from bench.render.compare import Comparison, Row, format_size, format_speed, legend, ranked
+from bench.metrics.base import Column
+from bench.render.provenance import command_text, machine_text
+from bench.render.table import OWN, Row, Table, format_size, format_speed, format_value, legend, ranked
 from bench.run.rundir import Run
-from bench.render.tables import LABELS
 
-__all__ = ["CSS", "page", "header_html", "leaderboard_html", "legend_html", "machine_text", "command_text"]
+__all__ = ["CSS", "page", "header_html", "leaderboard_html", "legend_html"]
 
 CSS = """
 :root { --ink: #1b1f24; --muted: #59636e; --line: #d8dee4; --soft: #f6f8fa; --accent: #0072B2; --bad: #b42318; }
@@ -66,22 +66,6 @@ nav.toc a { margin-right: 14px; color: var(--accent); text-decoration: none; }
 """
 
 
-def machine_text(manifest: dict[str, Any]) -> str:
-    """'AMD EPYC 7B13 × 2 CPUs, NVIDIA H200' from the manifest's device entry."""
-    device = manifest.get("device") or {}
-    parts = []
-    if device.get("cpu"):
-        parts.append(f"{device['cpu']} ({device.get('cpu_count') or '?'} CPUs)")
-    if device.get("cuda"):
-        parts.append(", ".join(device["cuda"]))
-    return "; ".join(parts) or "unknown"
-
-
-def command_text(manifest: dict[str, Any]) -> str:
-    command = manifest.get("command") or []
-    return shlex.join(str(c) for c in command) if isinstance(command, list) else str(command)
-
-
 def header_html(run: Run) -> str:
     """Title and the facts needed to trust and reproduce the numbers."""
     m = run.manifest
@@ -97,7 +81,8 @@ def header_html(run: Run) -> str:
              ("seeds", ", ".join(f"{k} {v}" for k, v in (m.get("seeds") or {}).items()))]
     rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
     rows += f"<dt>command</dt><dd><code>{escape(command_text(m))}</code></dd>"
-    rows += f"<dt>signature</dt><dd><code>{escape(run.signature)}</code></dd>"
+    for name, signature in run.signatures.items():
+        rows += f"<dt>signature ({escape(name)})</dt><dd><code>{escape(signature)}</code></dd>"
     failures = m.get("failures") or []
     fail_html = ""
     if failures:
@@ -108,40 +93,57 @@ def header_html(run: Run) -> str:
             f'<p class="sub">Run <code>{escape(run.name)}</code></p><dl class="meta">{rows}</dl>{fail_html}')
 
 
-def _score_cell(row: Row, rtype: str, best: float | None) -> str:
-    cell = row.cells.get(rtype)
-    if cell is None or cell.f1 is None:
+def _score_cell(row: Row, column: Column, best: float | None) -> str:
+    cell = row.cells.get(column.key)
+    if cell is None or cell.mean is None:
         return "<td class=num>–</td>"
-    cls = "num best" if best is not None and abs(cell.f1 - best) < 1e-12 else "num"
-    ci = (f' <span class="ci">[{100 * cell.low:.2f}–{100 * cell.high:.2f}]</span>'
-          if cell.low is not None and cell.high is not None else "")
+    cls = "num best" if best is not None and abs(cell.mean - best) < 1e-12 else "num"
+    ci = (f' <span class="ci">[{format_value(column, cell.low)}–{format_value(column, cell.high)}]</span>'
+          if column.ci and cell.low is not None and cell.high is not None else "")
     sig = f'<span class="sig" title="p = {cell.p:.4f}">*</span>' if cell.significant and cell.p is not None else ""
-    return f'<td class="{cls}">{100 * cell.f1:.2f}{sig}{ci}</td>'
+    return f'<td class="{cls}">{format_value(column, cell.mean)}{sig}{ci}</td>'
 
 
-def leaderboard_html(table: Comparison, target: str) -> str:
-    """One target's leaderboard: systems by first-type F1, CIs, significance, speed and size."""
-    rows = [r for r in table.rows if r.target == target]
-    best = {t: max((r.cells[t].f1 for r in rows
-                    if not r.upper_bound and r.cells.get(t) and r.cells[t].f1 is not None), default=None)
-            for t in table.types}
-    head = ("<tr><th>#</th><th>system</th><th>kind</th><th class=num>n</th>"
-            + "".join(f"<th class=num>{escape(LABELS.get(t, t))} F1</th>" for t in table.types)
-            + "<th class=num>articles/s</th><th class=num>size</th></tr>")
-    body = []
+def _best(rows: list[Row], column: Column) -> float | None:
+    values = [r.cells[column.key].mean for r in rows
+              if not r.upper_bound and r.cells.get(column.key) and r.cells[column.key].mean is not None]
+    if not values or not column.ci:
+        return None
+    return max(values) if column.higher_is_better else min(values)
+
+
+def _board_rows(table: Table, rows: list[Row]) -> list[str]:
+    best = {c.key: _best([r for r in rows if r.block != OWN], c) for c in table.columns}
+    body: list[str] = []
+    own_started = False
     for rank, row in ranked(rows):
+        if row.block == OWN and not own_started:
+            own_started = True
+            body.append(f'<tr class="own-head"><td colspan="{len(table.columns) + 6}"><i>Each system\'s mean over '
+                        "all the articles it scored (not ranked: the article sets differ)</i></td></tr>")
         classes = " ".join(c for c in ("failed" if row.status != "ok" else "", "baseline" if row.is_baseline else "",
                                        "upper" if row.upper_bound else "") if c)
-        lead = (f'<tr class="{classes}"><td class=num>{rank}</td><td class=sys>{escape(row.label + (" (upper bound)" if row.upper_bound else ""))}</td>'
+        name = row.label + (" (upper bound)" if row.upper_bound else "")
+        lead = (f'<tr class="{classes}"><td class=num>{rank}</td><td class=sys>{escape(name)}</td>'
                 f"<td>{escape(row.kind)}</td><td class=num>{row.n}</td>")
         if row.status != "ok":
-            body.append(lead + f'<td colspan="{len(table.types) + 2}">FAILED: {escape(row.error or "")}</td></tr>')
+            body.append(lead + f'<td colspan="{len(table.columns) + 2}">FAILED: {escape(row.error or "")}</td></tr>')
             continue
-        scores = "".join(_score_cell(row, t, best[t]) for t in table.types)
+        scores = "".join(_score_cell(row, c, best[c.key] if row.block != OWN else None) for c in table.columns)
         body.append(lead + scores + f"<td class=num>{escape(format_speed(row.articles_per_s))}</td>"
                     f"<td class=num>{escape(format_size(row.parameters))}</td></tr>")
+    return body
+
+
+def leaderboard_html(table: Table, target: str) -> str:
+    """One target's leaderboard: systems by the ranking column, CIs, significance, speed and size (and, when
+    the systems scored different article sets, their own means below, unranked)."""
+    rows = [r for r in table.rows if r.target == target]
+    head = ("<tr><th>#</th><th>system</th><th>kind</th><th class=num>n</th>"
+            + "".join(f"<th class=num>{escape(c.label)}</th>" for c in table.columns)
+            + "<th class=num>articles/s</th><th class=num>size</th></tr>")
     return (f'<table class="board" id="leaderboard-{escape(target)}"><thead>{head}</thead>'
-            f"<tbody>{''.join(body)}</tbody></table>")
+            f"<tbody>{''.join(_board_rows(table, rows))}</tbody></table>")
 
 
 def page(title: str, header: str, sections: Sequence[tuple[str, str, str]], script: str = "") -> str:
@@ -155,6 +157,6 @@ def page(title: str, header: str, sections: Sequence[tuple[str, str, str]], scri
             + (f"<script>{script}</script>" if script else "") + "</body></html>\n")
 
 
-def legend_html(table: Comparison) -> str:
+def legend_html(table: Table) -> str:
     return f'<p class="legend">{escape(legend(table))} Bold: best in its column.</p>'
 

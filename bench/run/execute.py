@@ -1,4 +1,4 @@
-"""Run a config end to end into a run directory: corpus → systems → ROUGE → files.
+"""Run a config end to end into a run directory: corpus → systems → metrics → files.
 
 ``execute`` is what ``bench run`` calls; it is also the library entry point for scripts.
 """
@@ -12,17 +12,15 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bench.render import tables
 from bench.config import Config
 from bench.corpus.load import Corpus, load_corpus, resolve_path
 from bench.corpus.sampling import sample_articles
 from bench.run.manifest import environment, git_commit
-from bench.metrics.extra import ExtraMetrics
-from bench.metrics.rouge import Rouge
+from bench.metrics.base import Column, Metric
 from bench.files import write_json, write_jsonl, write_text_atomic, write_yaml
-from bench.run.rundir import FILES, create_run_dir
+from bench.run.rundir import FILES, Run, create_run_dir, read_json
 from bench.run.generate import NullProgress, Progress, Unit, run_system
-from bench.run.score import score_units, summary_rows
+from bench.run.score import columns_of, score_rows, score_units, summary_rows
 from bench.typed import to_plain
 
 __all__ = ["RunResult", "execute"]
@@ -37,8 +35,10 @@ class RunResult:
     summary: list[dict[str, Any]]
     units: list[Unit]
     corpus: Corpus
-    types: tuple[str, ...]
+    columns: list[Column]
+    run: Run  # the run directory as readers see it (tables are built from it)
     failures: list[dict[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # the metrics' warnings about what they scored
 
     @property
     def ok(self) -> bool:
@@ -53,14 +53,52 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
     code = git_commit()  # the code as it was when the run started (edits during a run do not count)
     corpus = load_corpus(config.corpus, config.base_dir)
     articles = corpus.articles[:limit] if limit else corpus.articles
-    rouge = Rouge(config.rouge)  # validates metric settings before any generation
-    extra = ExtraMetrics(config.extra) if config.extra else None
+    metrics = config.build_metrics()
     systems = config.build_systems()
     run_dir = create_run_dir(output_root, config.name, started)
     write_yaml(run_dir / FILES["config"], _resolved_config(config, limit))
+    units, timings, system_records = _generate(config, corpus, articles, systems, output_root, use_cache, progress)
+    scored = score_units(units, metrics)
+    for unit, sc in zip(units, scored):
+        timings[unit.system]["score_s"] = round(timings[unit.system].get("score_s", 0.0) + (sc.seconds if sc else 0), 3)
+    columns = columns_of(metrics)
+    signatures = {m.name: m.signature() for m in metrics}
+    signature = next(iter(signatures.values()))
+    notes = [note for m in metrics for note in m.notes()]
+    summary = summary_rows(units, scored, columns)
+    failures = [{"system": u.system, "target": u.target, "error": u.error or ""} for u in units if u.status != "ok"]
+    write_jsonl(run_dir / FILES["predictions"], _prediction_rows(units))
+    write_jsonl(run_dir / FILES["scores"], score_rows(units, scored))
+    write_json(run_dir / FILES["summary_json"], {
+        "signature": signature, "signatures": signatures, "config": config.name, "corpus": corpus.source,
+        "columns": [c.to_dict() for c in columns], "notes": notes, "rows": summary})
+    manifest = {
+        "command": argv if argv is not None else sys.argv, "config": config.name,
+        "config_path": str(config.path) if config.path else None,
+        "started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(),
+        "corpus": {"source": corpus.source, "articles": len(articles), "problems": corpus.problems[:50],
+                   "problem_count": len(corpus.problems), "duplicates": corpus.duplicates,
+                   "duplicates_dropped": config.corpus.dedupe, "rows_read": corpus.rows_read},
+        "signature": signature, "signatures": signatures, "notes": notes,
+        "seeds": {"corpus": config.corpus.seed,
+                  **{f"bootstrap_{m.name}": getattr(m.config, "seed", None) for m in metrics}},
+        "systems": system_records,
+        "timings": timings, "cache": {"enabled": use_cache,
+                                      "reused": sum(u.reused for u in units),
+                                      "generated": sum(u.generated for u in units)},
+        "failures": failures, **environment(), "git": code,
+    }
+    run = _write_summaries(run_dir, manifest)
+    write_json(run_dir / FILES["manifest"], manifest)
+    return RunResult(run_dir, signature, summary, units, corpus, columns, run, failures, notes)
+
+
+def _generate(config: Config, corpus: Corpus, articles: list[Any], systems: list[Any], output_root: Path,
+              use_cache: bool, progress: Progress) -> tuple[list[Unit], dict[str, dict[str, float]], list[dict]]:
+    """Every system on every task through the cache: (units, timings per system, manifest records)."""
     units: list[Unit] = []
     timings: dict[str, dict[str, float]] = {}
-    system_records = []
+    records = []
     for system in systems:
         sample = config.samples.get(system.name)
         subset = sample_articles(articles, sample.limit, sample.seed, sample.stratify_by) if sample else articles
@@ -70,40 +108,22 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
         units.extend(sys_units)
         timings[system.name] = {"load_s": round(load_s, 3),
                                 "generate_s": round(sum(u.seconds_generate for u in sys_units), 3)}
-        system_records.append({"name": system.name, "kind": system.kind, "fingerprint": sys_units[0].fingerprint,
-                               "articles": len(subset), "sample": to_plain(sample) if sample else None,
-                               "parameters": sys_units[0].parameters if sys_units else None,
-                               "upper_bound": system.upper_bound, "stats": _run_stats(system)})
-    scores = score_units(units, rouge, extra)
-    for u in units:
-        timings[u.system]["score_s"] = round(timings[u.system].get("score_s", 0.0) + u.seconds_score, 3)
-    signature = rouge.signature()
-    summary = summary_rows(units, rouge)
-    failures = [{"system": u.system, "target": u.target, "error": u.error or ""} for u in units if u.status != "ok"]
-    write_jsonl(run_dir / FILES["predictions"], _prediction_rows(units))
-    write_jsonl(run_dir / FILES["scores"], scores)
-    extra_signature = extra.signature() if extra else None
-    write_json(run_dir / FILES["summary_json"], {"signature": signature, "extra_signature": extra_signature,
-                                          "config": config.name,
-                                          "corpus": corpus.source, "rows": summary})
-    write_text_atomic(run_dir / FILES["summary_csv"], tables.to_csv(summary, rouge.types, signature))
-    write_text_atomic(run_dir / FILES["summary_md"], tables.to_markdown(summary, rouge.types, signature))
-    manifest = {
-        "command": argv if argv is not None else sys.argv, "config": config.name,
-        "config_path": str(config.path) if config.path else None,
-        "started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(),
-        "corpus": {"source": corpus.source, "articles": len(articles), "problems": corpus.problems[:50],
-                   "problem_count": len(corpus.problems), "duplicates": corpus.duplicates,
-                   "duplicates_dropped": config.corpus.dedupe, "rows_read": corpus.rows_read},
-        "signature": signature, "extra_signature": extra_signature, "seeds": {"corpus": config.corpus.seed, "bootstrap": config.rouge.seed},
-        "systems": system_records,
-        "timings": timings, "cache": {"enabled": use_cache,
-                                      "reused": sum(u.reused for u in units),
-                                      "generated": sum(u.generated for u in units)},
-        "failures": failures, **environment(), "git": code,
-    }
-    write_json(run_dir / FILES["manifest"], manifest)
-    return RunResult(run_dir, signature, summary, units, corpus, rouge.types, failures)
+        records.append({"name": system.name, "kind": system.kind, "fingerprint": sys_units[0].fingerprint,
+                        "articles": len(subset), "sample": to_plain(sample) if sample else None,
+                        "parameters": sys_units[0].parameters if sys_units else None,
+                        "upper_bound": system.upper_bound, "stats": _run_stats(system)})
+    return units, timings, records
+
+
+def _write_summaries(run_dir: Path, manifest: dict[str, Any]) -> Run:
+    """summary.csv, summary.md (every summary output format of :mod:`bench.render`) from the files just
+    written; returns the run as ``bench compare`` will read it."""
+    from bench.render import summary_files
+
+    run = Run(run_dir, manifest, read_json(run_dir / FILES["summary_json"]))
+    for name, text in summary_files(run).items():
+        write_text_atomic(run_dir / name, text)
+    return run
 
 
 def _resolved_config(config: Config, limit: int | None) -> dict[str, Any]:
@@ -115,7 +135,8 @@ def _resolved_config(config: Config, limit: int | None) -> dict[str, Any]:
     if limit:
         raw["corpus"]["run_limit"] = limit
     raw["tasks"] = {t.target: {"max_words": t.max_words} for t in config.tasks}
-    raw["metrics"] = {"rouge": to_plain(config.rouge), "extra": to_plain(config.extra) if config.extra else False}
+    metrics = {m.name: to_plain(m.config) for m in config.build_metrics()}
+    raw["metrics"] = {**{name: False for name in (config.raw.get("metrics") or {}) if name not in metrics}, **metrics}
     raw["run"] = to_plain(config.run)
     return raw
 

@@ -20,8 +20,9 @@ import yaml
 
 from bench.errors import RunError
 from bench.files import read_jsonl
+from bench.metrics.base import Column
 
-__all__ = ["FILES", "RUN_FILES", "REPORT_FILE", "Run", "open_run", "utc_stamp", "create_run_dir", "parse_signature",
+__all__ = ["FILES", "RUN_FILES", "REPORT_FILE", "Run", "open_run", "read_json", "utc_stamp", "create_run_dir", "parse_signature",
            "signature_difference"]
 
 #: every file of a run directory, by role; nothing else spells these names out
@@ -69,7 +70,7 @@ def create_run_dir(root: Path, name: str, moment: datetime | None = None) -> Pat
         raise RunError(f"{root}: is a file, not a folder; pass --output DIR naming a folder") from None
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def read_json(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -123,12 +124,26 @@ class Run:
 
     @property
     def signature(self) -> str:
+        """The first metric's signature (ROUGE's by default)."""
         return str(self.summary.get("signature", ""))
 
     @property
+    def signatures(self) -> dict[str, str]:
+        """metric name -> its signature (a run written before metrics were registered: ROUGE's only)."""
+        found = self.summary.get("signatures")
+        return dict(found) if isinstance(found, dict) else {"rouge": self.signature}
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        """The metric columns the run scored (summary.json's ``columns``)."""
+        if isinstance(self.summary.get("columns"), list):
+            return [Column.from_dict(c) for c in self.summary["columns"]]
+        return _legacy_columns(self.summary.get("rows") or [])
+
+    @cached_property
     def rows(self) -> list[dict[str, Any]]:
-        """summary.json's rows: one per system × target."""
-        return list(self.summary.get("rows") or [])
+        """summary.json's rows: one per system × target, each with ``scores``: {column key: mean/low/high/n}."""
+        return [r if "scores" in r else _legacy_row(r) for r in self.summary.get("rows") or []]
 
     @property
     def targets(self) -> list[str]:
@@ -152,7 +167,7 @@ class Run:
 
     @cached_property
     def scores(self) -> pd.DataFrame:
-        """scores.jsonl: one row per system × target × article with ``<type>_p/_r/_f`` columns."""
+        """scores.jsonl: one row per system × target × article with every metric column."""
         return _frame(read_jsonl(self.path / FILES["scores"]))
 
     @cached_property
@@ -172,33 +187,47 @@ class Run:
         return self._score_groups
 
     def summary_frame(self) -> pd.DataFrame:
-        """summary.json's rows flattened: ``rouge1_f1``, ``rouge1_f1_low``, ``rouge1_f1_high``, ..."""
+        """summary.json's rows flattened: ``rouge1_f``, ``rouge1_f_low``, ``rouge1_f_high``, ``rouge1_f_n``..."""
         flat = []
         for row in self.rows:
             out = {k: v for k, v in row.items() if not isinstance(v, dict)}
-            for key, stats in row.items():
-                if isinstance(stats, dict):
-                    for stat, value in stats.items():
-                        if stat.endswith("_ci"):
-                            low, high = value or (None, None)
-                            out[f"{key}_{stat[:-3]}_low"], out[f"{key}_{stat[:-3]}_high"] = low, high
-                        else:
-                            out[f"{key}_{stat}"] = value
+            for key, stats in (row.get("scores") or {}).items():
+                out[key] = stats.get("mean")
+                for part in ("low", "high", "n"):
+                    out[f"{key}_{part}"] = stats.get(part)
             flat.append(out)
         return pd.DataFrame.from_records(flat)
 
-    def rouge_types(self) -> list[str]:
-        """The ROUGE types scored in this run, in config order."""
-        types = ((self.config.get("metrics") or {}).get("rouge") or {}).get("types")
-        if types:
-            return list(types)
-        first = self.rows[0] if self.rows else {}
-        return [k for k, v in first.items() if isinstance(v, dict) and "f1" in v]
-
     def bootstrap_settings(self) -> tuple[int, int]:
-        """(resamples, seed) the run used for its CIs, from config.yaml (defaults 1000, 12345)."""
-        rouge = (self.config.get("metrics") or {}).get("rouge") or {}
-        return int(rouge.get("bootstrap") or 1000), int(rouge.get("seed") if rouge.get("seed") is not None else 12345)
+        """(resamples, seed) of the first metric's CIs, from config.yaml (defaults 1000, 12345)."""
+        metrics = self.config.get("metrics") or {}
+        first = next((v for v in metrics.values() if isinstance(v, dict)), {})
+        seed = first.get("seed")
+        return int(first.get("bootstrap") or 1000), int(seed if seed is not None else 12345)
+
+
+_LEGACY_STATS = (("p", "precision", "P"), ("r", "recall", "R"), ("f", "f1", ""))
+_LEGACY_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "rougeSU4": "R-SU4"}
+
+
+def _legacy_columns(rows: list[dict[str, Any]]) -> list[Column]:
+    """The columns of a summary.json written before metrics were registered (ROUGE types as keys)."""
+    first = rows[0] if rows else {}
+    types = [k for k, v in first.items() if isinstance(v, dict) and "f1" in v]
+    return [Column(f"{t}_{s}", f"{_LEGACY_LABELS.get(t, t)} {suffix}".strip(), "rouge", f"{t} {name}", scale=100.0,
+                   show=s == "f", rank=s == "f" and i == 0) for i, t in enumerate(types) for s, name, suffix in _LEGACY_STATS]
+
+
+def _legacy_row(row: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in row.items() if not (isinstance(v, dict) and "f1" in v)}
+    scores = {}
+    for t, stats in row.items():
+        if isinstance(stats, dict) and "f1" in stats:
+            for s, name, _ in _LEGACY_STATS:
+                low, high = stats.get(f"{name}_ci") or (None, None)
+                scores[f"{t}_{s}"] = {"mean": stats.get(name), "low": low, "high": high, "n": row.get("n")}
+    out["scores"] = scores
+    return out
 
 
 def _not_a_run(path: Path) -> RunError:
@@ -226,8 +255,8 @@ def open_run(path: str | Path) -> Run:
         raise RunError(f"{path}: incomplete run directory, missing {', '.join(missing)} — the run was "
                        "interrupted or crashed before it finished; rerun the same 'bench run' command "
                        "(cached predictions are reused) and use the new run directory")
-    manifest = _read_json(path / FILES["manifest"])
-    summary = _read_json(path / FILES["summary_json"])
+    manifest = read_json(path / FILES["manifest"])
+    summary = read_json(path / FILES["summary_json"])
     if not isinstance(summary.get("rows"), list) or "signature" not in summary:
         raise RunError(f"{path / FILES['summary_json']}: missing 'rows' or 'signature'; not a summary written by "
                        "'bench run'")

@@ -1,51 +1,76 @@
-"""Score generated units with ROUGE and aggregate per system × target (means with bootstrap CIs).
+"""Score generated units with every enabled metric and aggregate per system × target.
 
-Per-article scores are kept; the summary re-aggregates them (never re-scores), as sacrebleu does for
-significance tests.
+Scoring returns new values (:class:`UnitScores`) and never touches the units. Per-article values are kept
+(``scores.jsonl``); the summary aggregates them with each metric's own :meth:`~bench.metrics.base.Metric.aggregate`
+(never re-scores), as sacrebleu does for significance tests.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from bench.metrics.extra import ExtraMetrics, aggregate_extras
-from bench.metrics.rouge import Rouge
+from bench.metrics.base import Column, Item, Metric
+from bench.metrics.stats import Interval
 from bench.run.generate import Unit
 
-__all__ = ["score_units", "summary_rows", "FIELDS"]
-
-FIELDS = (("precision", "p"), ("recall", "r"), ("f1", "f"))
+__all__ = ["UnitScores", "score_unit", "score_units", "score_rows", "summary_rows", "columns_of"]
 
 
-def score_units(units: Sequence[Unit], rouge: Rouge, extra: ExtraMetrics | None = None) -> list[dict[str, Any]]:
-    """Per-article score rows (flat, pandas-friendly) for every unit that did not fail.
+@dataclass(frozen=True)
+class UnitScores:
+    """One unit's per-article metric values (aligned with ``unit.rows``) and their corpus aggregates."""
 
-    Each scored unit also gets ``aggregate``: the engine's corpus numbers (means with 95% CIs; for the
-    perl engine, the script's own bootstrap average) and ``extra_means`` when extra metrics are on."""
+    values: list[dict[str, float | None]]
+    aggregates: dict[str, Interval] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def columns_of(metrics: Sequence[Metric]) -> list[Column]:
+    """Every metric's columns, in metric order; a key used twice is a programming error."""
+    out: list[Column] = []
+    seen: dict[str, str] = {}
+    for metric in metrics:
+        for column in metric.columns():
+            if column.key in seen:
+                raise ValueError(f"metric {metric.name!r}: column {column.key!r} is also {seen[column.key]!r}'s")
+            seen[column.key] = metric.name
+            out.append(column if column.metric else Column(**{**column.to_dict(), "metric": metric.name}))
+    return out
+
+
+def score_unit(unit: Unit, metrics: Sequence[Metric]) -> UnitScores | None:
+    """Score one unit that generated predictions; None for a failed or empty unit."""
+    if unit.status != "ok" or not unit.rows:
+        return None
+    start = time.perf_counter()
+    items = [Item(r.prediction, (r.article.reference(unit.target) or "",), r.article) for r in unit.rows]
+    values: list[dict[str, float | None]] = [{} for _ in items]
+    aggregates: dict[str, Interval] = {}
+    for metric in metrics:
+        per_item = metric.score(items)
+        for row, v in zip(values, per_item):
+            row.update(v)
+        aggregates.update(metric.aggregate(per_item))
+    return UnitScores(values, aggregates, time.perf_counter() - start)
+
+
+def score_units(units: Sequence[Unit], metrics: Sequence[Metric]) -> list[UnitScores | None]:
+    """:func:`score_unit` for every unit, aligned with ``units``."""
+    return [score_unit(unit, metrics) for unit in units]
+
+
+def score_rows(units: Sequence[Unit], scored: Sequence[UnitScores | None]) -> list[dict[str, Any]]:
+    """Per-article score rows (flat, pandas-friendly): ids, then every metric's values."""
     rows: list[dict[str, Any]] = []
-    for unit in units:
-        if unit.status != "ok" or not unit.rows:
+    for unit, sc in zip(units, scored):
+        if sc is None:
             continue
-        start = time.perf_counter()
-        preds = [r.prediction for r in unit.rows]
-        refs = [r.article.reference(unit.target) or "" for r in unit.rows]
-        langs = [r.article.language for r in unit.rows]
-        scores = rouge.score(preds, refs, languages=langs)
-        extras = extra.score(preds, refs, [r.article.body for r in unit.rows]) if extra else [{}] * len(preds)
-        for pr, sc, ex in zip(unit.rows, scores, extras):
-            row: dict[str, Any] = {"system": unit.system, "target": unit.target,
-                                   "article_id": pr.article.id, "article_hash": pr.article.content_hash}
-            for rtype, s in sc.items():
-                for attr, short in FIELDS:
-                    row[f"{rtype}_{short}"] = getattr(s, attr)
-            row.update(ex)
-            rows.append(row)
-        if extra:
-            unit.extra_means = {k: mean for k, (mean, _) in aggregate_extras(extras).items()}
-        unit.aggregate = rouge.aggregate(scores)
-        unit.seconds_score = time.perf_counter() - start
+        for pr, values in zip(unit.rows, sc.values):
+            rows.append({"system": unit.system, "target": unit.target, "article_id": pr.article.id,
+                         "article_hash": pr.article.content_hash, **values})
     return rows
 
 
@@ -56,26 +81,29 @@ def _speed(unit: Unit) -> float | None:
     return round(count / seconds, 2) if count and seconds > 0 else None
 
 
-def summary_rows(units: Sequence[Unit], rouge: Rouge) -> list[dict[str, Any]]:
-    """One row per system × target: counts, status, timings, and per ROUGE type P/R/F with 95% CIs."""
+def _interval(iv: Interval | None, n: int) -> dict[str, Any]:
+    if iv is None:
+        return {"mean": None, "low": None, "high": None, "n": 0}
+    return {"mean": iv.mean, "low": iv.low, "high": iv.high, "n": n}
+
+
+def summary_rows(units: Sequence[Unit], scored: Sequence[UnitScores | None],
+                 columns: Sequence[Column]) -> list[dict[str, Any]]:
+    """One row per system × target: counts, status, timings, and per column its mean with the 95% CI."""
     out = []
-    for unit in units:
-        summary: dict[str, Any] = {
+    for unit, sc in zip(units, scored):
+        ok = unit.status == "ok"
+        values = sc.values if sc else []
+        scores = {}
+        for column in columns:
+            n = sum(1 for v in values if v.get(column.key) is not None)
+            scores[column.key] = _interval(sc.aggregates.get(column.key) if sc else None, n)
+        out.append({
             "system": unit.system, "kind": unit.kind, "target": unit.target, "status": unit.status,
-            "error": unit.error, "n": len(unit.rows) if unit.status == "ok" else 0, "skipped_no_reference": unit.skipped_no_reference,
-            "generated": unit.generated, "reused": unit.reused,
-            "seconds_generate": round(unit.seconds_generate, 3),
-            "articles_per_s": _speed(unit), "parameters": unit.parameters, "extra": unit.extra_means,
-            "upper_bound": unit.upper_bound,
-            "fingerprint": unit.fingerprint,
-        }
-        for rtype in rouge.types:
-            agg = unit.aggregate.get(rtype) if unit.aggregate else None
-            stats: dict[str, Any] = {}
-            for attr, _ in FIELDS:
-                iv = getattr(agg, attr) if agg is not None else None
-                stats[attr] = iv.mean if iv is not None else None
-                stats[f"{attr}_ci"] = [iv.low, iv.high] if iv is not None else None
-            summary[rtype] = stats
-        out.append(summary)
+            "error": unit.error, "n": len(unit.rows) if ok else 0, "skipped_no_reference": unit.skipped_no_reference,
+            "generated": unit.generated, "reused": unit.reused, "seconds_generate": round(unit.seconds_generate, 3),
+            "seconds_score": round(sc.seconds, 3) if sc else 0.0, "articles_per_s": _speed(unit),
+            "parameters": unit.parameters, "upper_bound": unit.upper_bound, "fingerprint": unit.fingerprint,
+            "scores": scores,
+        })
     return out

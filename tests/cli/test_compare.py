@@ -24,9 +24,9 @@ def test_markdown_of_two_runs(two_runs, capsys):
     assert main(["compare", str(first), str(second), "--format", "markdown", "--baseline", "lead-words",
                  "--target", "headline"]) == 0
     out = capsys.readouterr().out
-    lines = [line for line in out.splitlines() if line.startswith("| headline")]
+    lines = [line for line in out.splitlines() if "| headline |" in line]
     assert len(lines) == 4  # 2 systems × 2 runs, headline only
-    assert any(line.startswith("| headline | lead-words (baseline) | #1 |") for line in lines)
+    assert any("| headline | lead-words (baseline) | #1 |" in line for line in lines)
     assert f"Runs: #1 {first.name}; #2 {second.name}" in out
     summary = json.loads((first / "summary.json").read_text())
     assert summary["signature"] in out
@@ -35,23 +35,28 @@ def test_markdown_of_two_runs(two_runs, capsys):
 def test_csv_to_a_file(two_runs, tmp_path, capsys):
     first, _ = two_runs
     out_file = tmp_path / "cmp.csv"
-    assert main(["compare", str(first), "--format", "csv", "-o", str(out_file), "--metric", "rouge1"]) == 0
+    assert main(["compare", str(first), "--format", "csv", "-o", str(out_file), "--columns", "rouge1_f"]) == 0
     assert capsys.readouterr().out.strip() == f"wrote {out_file}"
     rows = list(csv.DictReader(io.StringIO(out_file.read_text())))
     assert len(rows) == 4 and {r["system"] for r in rows} == {"lead-1", "lead-words"}
     summary = {(r["system"], r["target"]): r for r in json.loads((first / "summary.json").read_text())["rows"]}
     for r in rows:
-        assert float(r["rouge1_f1"]) == summary[(r["system"], r["target"])]["rouge1"]["f1"]
+        assert float(r["rouge1_f"]) == summary[(r["system"], r["target"])]["scores"]["rouge1_f"]["mean"]
         assert r["fingerprint"] == summary[(r["system"], r["target"])]["fingerprint"]
-    assert "rouge2_f1" not in rows[0]
+    assert "rouge2_f" not in rows[0]
 
 
-def test_terminal_table(two_runs, capsys, monkeypatch):
-    monkeypatch.setenv("COLUMNS", "200")  # rich fits the table to the terminal width
+def test_terminal_table_piped_uses_the_full_width(two_runs, tmp_path):
+    import subprocess
+    import sys
+
     first, _ = two_runs
-    assert main(["compare", str(first)]) == 0
-    out = capsys.readouterr().out
-    assert "Comparison: ROUGE F1" in out and "lead-1 (baseline)" in out
+    done = subprocess.run([sys.executable, "-m", "bench", "compare", str(first)], capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "80", "PYTHONPATH": ":".join(sys.path)})
+    assert done.returncode == 0, done.stderr
+    assert "lead-1 (baseline)" in done.stdout and "R-Lsum" in done.stdout
+    table_lines = [line for line in done.stdout.splitlines() if "lead-1 (baseline)" in line]
+    assert len(table_lines) == 2 and all(len(line) > 80 for line in table_lines)  # not squeezed to 80 columns
 
 
 @pytest.mark.parametrize("args, message", [
@@ -72,8 +77,8 @@ def test_different_signatures_are_refused(two_runs, capsys):
     first, second = two_runs
     path = second / "summary.json"
     summary = json.loads(path.read_text())
-    summary["signature"] = summary["signature"].replace("stem:porter", "stem:none")
+    summary["signatures"]["rouge"] = summary["signatures"]["rouge"].replace("stem:porter", "stem:none")
     path.write_text(json.dumps(summary))
     assert main(["compare", str(first), str(second)]) == 2
     err = capsys.readouterr().err
-    assert "different ROUGE signature" in err and "stem: porter ≠ none" in err
+    assert "different rouge signature" in err and "stem: porter ≠ none" in err

@@ -37,14 +37,19 @@ def test_run_directory_contents(tmp_path, small_config):
     rows = {(r["system"], r["target"]): r for r in summary["rows"]}
     assert rows[("lead-1", "headline")]["n"] == 2
     assert rows[("lead-1", "headline")]["skipped_no_reference"] == 1
-    r1 = rows[("lead-1", "standfirst")]["rouge1"]
+    r1 = rows[("lead-1", "standfirst")]["scores"]["rouge1_f"]
     mean = sum(s["rouge1_f"] for s in scores if s["system"] == "lead-1" and s["target"] == "standfirst") / 3
-    assert abs(r1["f1"] - mean) < 1e-12
-    assert r1["f1_ci"][0] <= r1["f1"] <= r1["f1_ci"][1]
+    assert abs(r1["mean"] - mean) < 1e-12 and r1["n"] == 3
+    assert r1["low"] <= r1["mean"] <= r1["high"]
+    assert summary["signatures"]["rouge"] == result.signature and summary["signatures"]["extra"].startswith("extra|")
+    assert {c["key"] for c in summary["columns"]} >= {"rouge1_p", "rouge1_f", "pred_words", "coverage"}
 
     with open(run_dir / "summary.csv") as fh:
         csv_rows = list(csv.DictReader(fh))
-    assert len(csv_rows) == 4 and all(r["signature"] == result.signature for r in csv_rows)
+    assert len(csv_rows) == 4 and all(r["signature_rouge"] == result.signature for r in csv_rows)
+    by = {(r["system"], r["target"]): r for r in csv_rows}
+    assert float(by[("lead-1", "standfirst")]["rouge1_f"]) == r1["mean"]  # every column, values as stored
+    assert "coverage_low" in csv_rows[0]
     assert result.signature in (run_dir / "summary.md").read_text()
 
     manifest = json.loads((run_dir / "manifest.json").read_text())
@@ -62,7 +67,7 @@ def test_second_run_reuses_the_cache(tmp_path, small_config):
     second = execute(cfg, output_root=tmp_path / "r")
     assert sum(u.generated for u in first.units) == 10 and sum(u.reused for u in first.units) == 0
     assert sum(u.generated for u in second.units) == 0 and sum(u.reused for u in second.units) == 10
-    assert first.summary[0]["rouge1"] == second.summary[0]["rouge1"]
+    assert first.summary[0]["scores"] == second.summary[0]["scores"]
     third = execute(cfg, output_root=tmp_path / "r", use_cache=False)
     assert sum(u.generated for u in third.units) == 10
 
@@ -75,7 +80,7 @@ def test_extra_metrics_ride_along_and_can_be_switched_off(tmp_path, small_config
     words = {(s["system"], s["target"], s["article_id"]): s["pred_words"] for s in scores}
     assert words[("lead-words", "headline", "a2")] == 6.0  # "A storm closed schools across the"
     summary = json.loads((result.run_dir / "summary.json").read_text())
-    assert summary["extra_signature"].startswith("extra|tok:unicode-v1")
+    assert summary["signatures"]["extra"].startswith("extra|tok:unicode-v1")
 
     off = small_config.read_text().replace("rouge: {bootstrap: 200, seed: 7}", "rouge: {bootstrap: 200, seed: 7}\n  extra: false")
     small_config.write_text(off)

@@ -30,7 +30,7 @@ def test_a_real_run_loads(run_dir):
     assert row["reference"] == "Council approves new bridge over river"
     assert row["prediction"] == "The city council approved a new bridge over the river on Monday."
     assert run.config["metrics"]["rouge"]["seed"] == 7 and run.bootstrap_settings() == (200, 7)
-    assert run.rouge_types()[0] == "rouge1"
+    assert run.columns[0].key == "rouge1_p" and [c.key for c in run.columns if c.rank] == ["rouge1_f"]
 
 
 def test_summary_frame_flattens_cis(run_dir):
@@ -39,8 +39,9 @@ def test_summary_frame_flattens_cis(run_dir):
     assert len(frame) == 4
     first = run.rows[0]
     got = frame.iloc[0]
-    assert got["rouge1_f1"] == first["rouge1"]["f1"]
-    assert (got["rouge1_f1_low"], got["rouge1_f1_high"]) == tuple(first["rouge1"]["f1_ci"])
+    stats = first["scores"]["rouge1_f"]
+    assert got["rouge1_f"] == stats["mean"] and got["rouge1_f_n"] == stats["n"]
+    assert (got["rouge1_f_low"], got["rouge1_f_high"]) == (stats["low"], stats["high"])
 
 
 def test_ids_that_look_like_numbers_stay_strings(tmp_path):

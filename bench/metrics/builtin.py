@@ -1,0 +1,110 @@
+"""The built-in registered metrics: ``rouge`` (:mod:`bench.metrics.rouge`) and ``extra``
+(:mod:`bench.metrics.extra`), adapted to the :class:`~bench.metrics.base.Metric` interface.
+
+A new metric is one module with a ``@register_metric`` class, imported at the end of this file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from bench.metrics import stats
+from bench.metrics.base import Column, Item, Metric, Values, register_metric
+from bench.metrics.extra import ExtraConfig, ExtraMetrics
+from bench.metrics.rouge import Rouge, RougeConfig, Score
+
+__all__ = ["RougeMetric", "ExtraMetric", "ROUGE_LABELS"]
+
+ROUGE_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "rougeSU4": "R-SU4"}
+_STATS = (("p", "precision", "P"), ("r", "recall", "R"), ("f", "f1", ""))
+
+
+@register_metric("rouge")
+class RougeMetric(Metric):
+    """ROUGE with the configured engine: P, R and F1 per type; tables show F1 ×100."""
+
+    Config = RougeConfig
+    enabled_by_default = True
+
+    def __init__(self, config: RougeConfig) -> None:
+        super().__init__(config)
+        self.rouge = Rouge(config)
+
+    def columns(self) -> list[Column]:
+        out = []
+        for i, t in enumerate(self.rouge.types):
+            label = ROUGE_LABELS.get(t, t)
+            for short, field, suffix in _STATS:
+                out.append(Column(f"{t}_{short}", f"{label} {suffix}".strip(), "rouge", f"{t} {field}", scale=100.0,
+                                  show=short == "f", rank=short == "f" and i == 0))
+        return out
+
+    def score(self, items: Sequence[Item]) -> list[Values]:
+        scores = self.rouge.score([it.prediction for it in items], [list(it.references) for it in items],
+                                  languages=[it.article.language for it in items])
+        return [{f"{t}_{short}": getattr(s, field) for t, s in row.items() for short, field, _ in _STATS}
+                for row in scores]
+
+    def aggregate(self, values: Sequence[Mapping[str, float | None]]) -> dict[str, stats.Interval]:
+        """The engine's corpus numbers (perl: the script's own bootstrap average and interval)."""
+        scores = [{t: Score(*(float(row[f"{t}_{short}"]) for short, _, _ in _STATS)) for t in self.rouge.types}
+                  for row in values]
+        out = {}
+        for t, agg in self.rouge.aggregate(scores).items():
+            for short, field, _ in _STATS:
+                out[f"{t}_{short}"] = getattr(agg, field)
+        return out
+
+    def signature(self) -> str:
+        return self.rouge.signature()
+
+    def notes(self) -> list[str]:
+        notes = getattr(self.rouge, "notes", None)
+        return list(notes()) if callable(notes) else []
+
+
+@register_metric("extra")
+class ExtraMetric(Metric):
+    """Lengths, compression, novel n-grams, extractive fragments and (optionally) semantic similarity."""
+
+    Config = ExtraConfig
+    enabled_by_default = True
+
+    def __init__(self, config: ExtraConfig) -> None:
+        super().__init__(config)
+        self.extra = ExtraMetrics(config)
+
+    def columns(self) -> list[Column]:
+        c = self.config
+        out: list[Column] = []
+        if c.lengths:
+            out += [Column("pred_words", "words", "extra", "prediction length in words", digits=1, show=True,
+                           test=False, ci=False, higher_is_better=False),
+                    Column("pred_chars", "chars", "extra", "prediction length in characters", digits=0, test=False),
+                    Column("ref_words", "ref words", "extra", "reference length in words", digits=1, test=False),
+                    Column("ref_chars", "ref chars", "extra", "reference length in characters", digits=0,
+                           test=False)]
+        if c.compression:
+            out.append(Column("compression", "compression", "extra", "article words / prediction words", digits=1,
+                              test=False))
+        out += [Column(f"novel_{n}gram", f"novel {n}-grams", "extra", f"share of {n}-grams not in the article",
+                       scale=100.0, digits=1, test=False) for n in c.novel_ngrams]
+        if c.fragments:
+            out += [Column("coverage", "coverage", "extra", "Grusky et al. extractive fragment coverage", digits=3,
+                           test=False),
+                    Column("density", "density", "extra", "Grusky et al. extractive fragment density", digits=2,
+                           test=False)]
+        if c.semantic:
+            out.append(Column("semantic", "semantic", "extra", "cosine of sentence embeddings", scale=100.0,
+                              digits=1))
+        return out
+
+    def score(self, items: Sequence[Item]) -> list[Values]:
+        return self.extra.score([it.prediction for it in items], [list(it.references) for it in items],
+                                [it.article.body for it in items])
+
+    def signature(self) -> str:
+        base = self.extra.signature()
+        boot = f"|boot:{getattr(self.config, 'bootstrap', 1000)}|seed:{getattr(self.config, 'seed', 12345)}"
+        head, sep, version = base.rpartition("|version:")
+        return f"{head}{boot}{sep}{version}" if sep else base + boot
