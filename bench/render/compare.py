@@ -154,7 +154,7 @@ class _Builder:
                 if summary["target"] != target:
                     continue
                 row = _base_row(run, summary, self.labels[(run.name, summary["system"])], block)
-                row.is_baseline = row.label == self.base_label and block == RANKED
+                row.is_baseline = self.test and row.label == self.base_label and block == RANKED
                 if common is not None and row.status == "ok":
                     row.n = len(common)
                 for column in self.columns:

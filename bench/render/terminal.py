@@ -15,7 +15,7 @@ def to_rich(table: Table, title: str | None = None, caption: bool = True):  # ->
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    out = RichTable(title=title or "Means ± half the width of the 95% bootstrap CI",
+    out = RichTable(title=title or _title(table),
                     caption=_caption(table) if caption else None, caption_justify="left")
     numeric = {"#", "n", "articles/s", "size"} | {c.label for c in table.columns}
     for h in header(table, rank=True):
@@ -32,6 +32,11 @@ def to_rich(table: Table, title: str | None = None, caption: bool = True):  # ->
                 out.add_row(*(Text(c) for c in row_cells(table, row, short=True, rank=rank)),
                             style="red" if row.status != "ok" else None)
     return out
+
+
+def _title(table: Table) -> str:
+    scaled = [c.label for c in table.columns if c.ci and c.scale == 100.0]
+    return "Means ± half the width of the 95% bootstrap CI" + (f" ({', '.join(scaled)} ×100)" if scaled else "")
 
 
 def _caption(table: Table) -> str:
