@@ -124,7 +124,8 @@ def test_relative_path_resolved_against_base_dir(tmp_path):
 
 def test_unknown_format_suffix(tmp_path):
     (tmp_path / "c.xml").write_text("<a/>")
-    with pytest.raises(CorpusError, match=r"cannot tell the corpus format .*'\.xml'; set format:"):
+    with pytest.raises(CorpusError, match=r"cannot tell the corpus format from the suffix '\.xml' \(known: \.jsonl, "
+                                          r".*\); set format: to one of jsonl, csv, .*\(CLI: --format\)"):
         load(tmp_path / "c.xml")
 
 
@@ -133,8 +134,15 @@ def test_config_validation():
         build(CorpusConfig, {"path": "x", "preset": "xsun"}, "corpus")
     with pytest.raises(CorpusError, match="'headlin' is not an article field"):
         build(CorpusConfig, {"path": "x", "fields": {"headlin": "title"}}, "corpus")
-    with pytest.raises(ConfigError, match="'xml' is not one of"):
+    with pytest.raises(CorpusError, match=r"^corpus.format: unknown format 'xml'; formats: auto, jsonl, csv, tsv, "):
         build(CorpusConfig, {"path": "x", "format": "xml"}, "corpus")
+    with pytest.raises(CorpusError, match=r"corpus.format: unknown format 'jsnol' \(did you mean \"jsonl\"\?\)"):
+        build(CorpusConfig, {"path": "x", "format": "jsnol"}, "corpus")
+    with pytest.raises(CorpusError, match=r"corpus.layout: unknown page layout 'plian' \(did you mean \"plain\"\?\); "
+                                          r"page layouts: auto, dw, plain"):
+        build(CorpusConfig, {"path": "x", "layout": "plian"}, "corpus")
+    with pytest.raises(ConfigError, match="corpus.format: expected a string"):
+        build(CorpusConfig, {"path": "x", "format": 3}, "corpus")
     with pytest.raises(CorpusError, match="give path .* or hf_name"):
         build(CorpusConfig, {}, "corpus")
 

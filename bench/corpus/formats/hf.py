@@ -13,11 +13,15 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bench.corpus.formats import RawRow, RawTable
+from bench.corpus.formats import RawRow, RawTable, register_format
 from bench.corpus.presets import PRESETS
 from bench.errors import CorpusError
+
+if TYPE_CHECKING:
+    from bench.corpus.config import CorpusConfig
+    from bench.corpus.problems import Problems
 
 __all__ = ["HFSource", "read_hf"]
 
@@ -129,3 +133,14 @@ def read_hf(source: HFSource) -> RawTable:
         table.rows.append(RawRow(f"{label} row {i}", rec, f"{stem}-{i}"))
     log.debug("loaded %d rows from %s", len(table.rows), label)
     return table
+
+
+def _is_saved_dataset(folder: Path) -> bool:
+    return (folder / "dataset_info.json").exists() or (folder / "dataset_dict.json").exists()
+
+
+@register_format("hf", folder=True, claims_folder=_is_saved_dataset, needs_path=False, splits=True,
+                 description="Hugging Face datasets: hf_name on the hub, a save_to_disk folder, or data files")
+def _read(path: Path | None, config: CorpusConfig, problems: Problems) -> RawTable:
+    return read_hf(HFSource(path=path, name=config.hf_name, config=config.hf_config, split=config.split,
+                            revision=config.revision, preset=config.preset))
