@@ -66,7 +66,8 @@ class CorpusConfig:
         try:
             codecs.lookup(self.encoding)
         except LookupError:
-            raise CorpusError(f"{where}.encoding: unknown text encoding {self.encoding!r} (e.g. utf-8, latin-1)") from None
+            raise CorpusError(f"{where}.encoding: unknown text encoding {self.encoding!r} "
+                              "(e.g. utf-8, latin-1)") from None
         if self.stratify_by == "body":
             raise CorpusError(f"{where}.stratify_by: stratify by a label such as category, not the body")
 
