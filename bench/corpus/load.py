@@ -5,8 +5,8 @@ registry (:mod:`bench.corpus.formats`: jsonl, csv, tsv, parquet, hf, pages, and 
 Record formats give rows that ``fields`` (or a ``preset``, :mod:`bench.corpus.presets`) map onto article
 fields; ``pages`` parses scraped page text by layout (:mod:`bench.corpus.pages`).
 
-A bad row (not JSON, not an object, missing/empty body, a field of the wrong type, invalid UTF-8, a
-ragged CSV row, a body over ``max_body_chars``, a reused id) is skipped and reported as
+A bad row (not JSON, not an object, missing/empty body, a field of the wrong type, invalid UTF-8 or a
+lone surrogate escape anywhere in it, a ragged CSV row, a body over ``max_body_chars``, a reused id) is skipped and reported as
 ``file:line: reason`` in :attr:`Corpus.problems`; with ``strict`` it stops loading (CorpusError).
 Duplicates (same body, whitespace aside) are reported and, with ``dedupe`` (default), dropped: the
 first one is kept. Then few-shot examples are set aside (``few_shot``), and ``limit`` takes a
@@ -169,7 +169,8 @@ def _check_stratify(name: str, articles: list[Article]) -> None:
     if name in ARTICLE_FIELDS or any(name in a.meta for a in articles):
         return
     keys = sorted({k for a in articles for k in a.meta})
-    raise CorpusError(f"corpus.stratify_by: no field or meta key {name!r}{suggest(name, ARTICLE_FIELDS + tuple(keys))}; "
+    hint = suggest(name, ARTICLE_FIELDS + tuple(keys))
+    raise CorpusError(f"corpus.stratify_by: no field or meta key {name!r}{hint}; "
                       f"fields: {', '.join(ARTICLE_FIELDS)}" + (f"; meta keys: {', '.join(keys)}" if keys else ""))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -257,3 +258,12 @@ def test_unknown_layout_is_refused():
         parse_page(PLAIN, "x", layout="tagged")
     with pytest.raises(ValueError, match="'plain' is already registered"):
         register_layout("plain", parse_tagged)
+
+
+def test_page_whose_file_name_is_not_utf8_is_a_problem_not_a_crash(tmp_path):
+    (tmp_path / "good.txt").write_text(PLAIN)
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text(PLAIN.replace("Ad sales", "Other"))
+    corpus = load_corpus(CorpusConfig(path=str(tmp_path)))
+    assert [a.id for a in corpus.articles] == ["good"]
+    assert corpus.problems == [f"{tmp_path}/caf\\xe9.txt: the file name is not valid UTF-8, and it would be the "
+                               "article's id; rename the file"]

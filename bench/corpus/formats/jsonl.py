@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.article import Article
-from bench.corpus.fields import RecordMapper
+from bench.corpus.fields import RecordMapper, find_surrogate
 from bench.corpus.formats import RawRow, RawTable, register_format
 from bench.corpus.formats.files import decoded_lines, open_bytes
 from bench.corpus.problems import Problems, RowError
@@ -22,7 +22,20 @@ from bench.errors import CorpusError
 if TYPE_CHECKING:
     from bench.corpus.config import CorpusConfig
 
-__all__ = ["read_jsonl", "iter_jsonl", "load_jsonl", "article_from_record"]
+__all__ = ["read_jsonl", "iter_jsonl", "load_jsonl", "article_from_record", "bad_escape"]
+
+
+def bad_escape(rec: Any) -> str | None:
+    """Why a decoded JSON object cannot be kept (a ``\\uXXXX`` escape of half a surrogate pair), else None.
+
+    JSON may escape any UTF-16 code unit, so ``"\\ud800"`` parses into a lone surrogate that UTF-8 cannot
+    encode: the article could be neither hashed nor written out.
+    """
+    found = find_surrogate(rec) if isinstance(rec, dict) else None
+    if found is None:
+        return None
+    return (f"{found.describe()} (half of a UTF-16 pair, not a character: a broken \\uXXXX escape); write the "
+            "character itself or both halves of its pair")
 
 
 def _json_array(path: Path, encoding: str) -> list[Any] | None:
@@ -45,6 +58,9 @@ def read_jsonl(path: Path, problems: Problems, encoding: str = "utf-8") -> RawTa
     items = _json_array(path, encoding)
     if items is not None:
         for i, rec in enumerate(items, start=1):
+            if (reason := bad_escape(rec)) is not None:
+                problems.add(f"{path}:item {i}", reason)
+                continue
             seen.update(dict.fromkeys(rec) if isinstance(rec, dict) else {})
             table.rows.append(RawRow(f"{path}:item {i}", rec, f"{path.stem}-{i}"))
         table.columns = list(seen)
@@ -55,6 +71,9 @@ def read_jsonl(path: Path, problems: Problems, encoding: str = "utf-8") -> RawTa
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             problems.add(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
+            continue
+        if (reason := bad_escape(rec)) is not None:
+            problems.add(where, reason)
             continue
         if isinstance(rec, dict):
             seen.update(dict.fromkeys(rec))
@@ -105,6 +124,8 @@ def load_jsonl(path: str | Path) -> list[Article]:
             rec = json.loads(line)
         except json.JSONDecodeError as exc:
             raise CorpusError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+        if (reason := bad_escape(rec)) is not None:
+            raise CorpusError(f"{where}: {reason}")
         articles.append(article_from_record(rec, where, default_id=f"{path.stem}-{lineno}"))
     if not articles:
         raise CorpusError(f"{path}: no articles (the file is empty)")

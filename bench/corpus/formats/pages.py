@@ -7,6 +7,7 @@ layout, cannot be decoded or is too long is a ``file: reason`` problem.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,13 +70,21 @@ def read_pages(path: Path, problems: Problems, config: CorpusConfig) -> list[tup
     for file in page_files(path):
         rel = file.relative_to(root)
         category = rel.parent.name if len(rel.parts) > 1 else None
+        where = _printable(file)
         try:
+            if where != str(file):
+                raise RowError("the file name is not valid UTF-8, and it would be the article's id; rename the file")
             article = _read_page(file, "-".join(rel.with_suffix("").parts), category, config)
         except (PageError, RowError) as exc:
-            problems.add(str(file), str(exc))
+            problems.add(where, str(exc))
             continue
-        out.append((str(file), article))
+        out.append((where, article))
     return out
+
+
+def _printable(file: Path) -> str:
+    """The path as text; bytes that are not UTF-8 (kept as lone surrogates by the OS layer) as \\xNN."""
+    return os.fsencode(file).decode("utf-8", "backslashreplace")
 
 
 @register_format("pages", suffixes=PAGE_SUFFIXES, folder=True, claims_folder=_has_pages,

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bench.corpus.formats import RawRow, RawTable, register_format
+from bench.corpus.formats.arrow import batch_records
 from bench.corpus.formats.files import open_bytes
-from bench.corpus.problems import Problems
+from bench.corpus.problems import Problems, RowError
 from bench.errors import CorpusError
 
 if TYPE_CHECKING:
@@ -17,7 +18,7 @@ __all__ = ["read_parquet"]
 
 
 def read_parquet(path: Path, problems: Problems) -> RawTable:
-    """Read every row of a Parquet file (rows are numbered from 1)."""
+    """Read every row of a Parquet file (rows are numbered from 1); undecodable rows become problems."""
     import pyarrow.parquet as pq
 
     open_bytes(path).close()
@@ -29,9 +30,14 @@ def read_parquet(path: Path, problems: Problems) -> RawTable:
     n = 0
     try:
         for batch in pfile.iter_batches(batch_size=1024):
-            for rec in batch.to_pylist():
+            for rec in batch_records(batch):
                 n += 1
-                table.rows.append(RawRow(f"{path}:row {n}", rec, f"{path.stem}-{n}"))
+                if isinstance(rec, RowError):
+                    problems.add(f"{path}:row {n}", str(rec))
+                else:
+                    table.rows.append(RawRow(f"{path}:row {n}", rec, f"{path.stem}-{n}"))
+    except CorpusError:
+        raise  # a bad row under strict
     except Exception as exc:  # a corrupt page/row group: pyarrow raises ArrowInvalid/OSError
         raise CorpusError(f"{path}: Parquet data unreadable after row {n} ({exc})") from None
     return table
