@@ -1,8 +1,9 @@
 """Shared by ``bench ingest`` and ``bench corpus-stats``: name a corpus source on the command line.
 
-SRC is a data file or folder (jsonl/csv/tsv/parquet/pages/save_to_disk), a YAML config (its ``corpus``
-section is used, relative paths against the config's folder), or ``hf:NAME`` for a Hugging Face hub set.
-Options override the matching ``corpus`` settings.
+SRC is a data file or folder in any registered format (:mod:`bench.corpus.formats`), a YAML config (its
+``corpus`` section is used, relative paths against the config's folder), or ``hf:NAME`` for a Hugging
+Face hub set. Options override the matching ``corpus`` settings; ``--format`` and ``--layout`` offer the
+registered formats and page layouts.
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 import yaml
 
-from bench.corpus.load import Corpus, CorpusConfig, FormatName, load_corpus
+from bench.corpus.formats import formats
+from bench.corpus.load import Corpus, CorpusConfig, load_corpus
+from bench.corpus.pages import layout_names
 from bench.corpus.presets import PRESETS
 from bench.corpus.problems import summarize_problems
 from bench.errors import ConfigError
-from bench.corpus.pages import LAYOUTS
 from bench.typed import build
 
 __all__ = ["add_source_arguments", "config_from_args", "load_from_args", "print_problems"]
@@ -28,8 +30,9 @@ def add_source_arguments(p: argparse.ArgumentParser) -> None:
     """The SRC argument and the corpus options."""
     p.add_argument("src", metavar="SRC", help="a corpus file or folder, a YAML config (its corpus section), "
                    "or hf:NAME for a Hugging Face hub dataset")
-    p.add_argument("--format", choices=get_args(FormatName), default=None,
-                   help="source format (default: auto, from the suffix or folder contents)")
+    p.add_argument("--format", choices=("auto", *(f.name for f in formats())), default=None,
+                   help="source format (default: auto, from the suffix or folder contents): "
+                        + "; ".join(f"{f.name}: {f.description}" for f in formats()))
     p.add_argument("--field", action="append", default=[], metavar="FIELD=COLUMN",
                    help="map an article field (body, headline, standfirst, id, date, url, language, category, "
                         "source) to your column; repeatable")
@@ -37,7 +40,9 @@ def add_source_arguments(p: argparse.ArgumentParser) -> None:
                    help="known field mapping (xsum: document->body, summary->standfirst; cnn_dailymail: "
                         "article->body, highlights->standfirst; gigaword: document->body, summary->headline; "
                         "generic: common column names)")
-    p.add_argument("--layout", choices=("auto", *LAYOUTS), default=None, help="page layout for --format pages")
+    p.add_argument("--layout", choices=("auto", *layout_names()), default=None,
+                   help="page layout for --format pages (default: auto, tried in this order: "
+                        f"{', '.join(layout_names())})")
     p.add_argument("--hf-config", default=None, help="hub dataset config (e.g. 3.0.0)")
     p.add_argument("--split", default=None, help="dataset split (e.g. test)")
     p.add_argument("--revision", default=None, help="hub dataset revision (branch, tag or commit)")

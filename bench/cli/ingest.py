@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from bench.cli.corpus_source import add_source_arguments, load_from_args, print_problems
+from bench.corpus.formats import format_names
 from bench.errors import CorpusError
 from bench.files import write_jsonl
 
@@ -15,7 +16,7 @@ __all__ = ["add_parser", "write_corpus"]
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "ingest", help="convert a corpus (jsonl/csv/tsv/parquet, HF datasets, scraped pages) to JSONL",
+        "ingest", help=f"convert a corpus ({'/'.join(format_names())}) to JSONL",
         description="Read SRC with the corpus loader (field mapping, presets, page layouts, dedupe, sampling) "
                     "and write one article per line in the JSONL corpus format (id, headline, standfirst, "
                     "body, language, source, url, date, category, meta). Bad rows are skipped and listed "

@@ -1,8 +1,9 @@
 """Corpora in: read any source (format registry), map its fields, check every row, sample.
 
-The flow: ``formats`` (name -> reader) read raw rows or pages (``pages`` holds the page layouts),
-``fields`` map them onto :class:`~bench.article.Article`, ``problems`` collects what was skipped and why,
-``sampling`` picks deterministic subsets and few-shot examples, ``stats`` describes a loaded corpus.
+The flow: ``config`` is the ``corpus`` config section; ``formats`` (a registry: name -> reader) read raw
+rows or pages (``pages``: a registry of page layouts); ``fields`` map rows onto
+:class:`~bench.article.Article`; ``problems`` collects what was skipped and why; ``sampling`` picks
+deterministic subsets and few-shot examples; ``stats`` describes a loaded corpus.
 Systems import :mod:`bench.article`, never this package.
 """
 

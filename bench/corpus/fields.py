@@ -21,10 +21,47 @@ from bench.corpus.problems import RowError
 from bench.errors import CorpusError
 from bench.typed import suggest
 
-__all__ = ["RecordMapper", "normalize_body", "check_body_length"]
+__all__ = ["RecordMapper", "Surrogate", "find_surrogate", "normalize_body", "check_body_length"]
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
-_SURROGATE = re.compile(r"[\udc80-\udcff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")  # an undecodable byte under errors="surrogateescape"
+
+
+@dataclass(frozen=True)
+class Surrogate:
+    """Where a record holds a lone surrogate: a code point UTF-8 cannot encode, so no file can hold it."""
+
+    column: str  # the record's top-level key it is under
+    path: str  # 'body', 'meta.desk', 'tags[1]': the field (or, with in_name, the field name) that holds it
+    char: str
+    position: int  # 1-based, within the value (or the name)
+    in_name: bool = False
+
+    def describe(self) -> str:
+        what = "field name" if self.in_name else "field"
+        return f"{what} {self.path!r} holds the lone surrogate \\u{ord(self.char):04x} at character {self.position}"
+
+
+def find_surrogate(value: Any, path: str = "", column: str | None = None) -> Surrogate | None:
+    """The first lone surrogate (U+D800..U+DFFF) in a decoded record's keys and values, or None."""
+    if isinstance(value, str):
+        m = _SURROGATE.search(value)
+        return Surrogate(column if column is not None else path, path, m.group(), m.start() + 1) if m else None
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            name = str(key)
+            key_path = f"{path}.{name}" if path else name
+            top = column if column is not None else name
+            if (m := _SURROGATE.search(name)) is not None:
+                return Surrogate(top, key_path, m.group(), m.start() + 1, in_name=True)
+            if (found := find_surrogate(item, key_path, top)) is not None:
+                return found
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            if (found := find_surrogate(item, f"{path}[{i}]", column)) is not None:
+                return found
+    return None
 
 
 def normalize_body(text: str, line_paragraphs: bool = False) -> str:
@@ -139,9 +176,6 @@ class RecordMapper:
         if not isinstance(value, str):
             raise RowError(f"field {name!r} (column {column!r}) must be a string, got "
                            f"{type(value).__name__} {_short(value)}")
-        if _SURROGATE.search(value):
-            raise RowError(f"invalid UTF-8 bytes in column {column!r}; re-encode the file as UTF-8 "
-                           "(or set the corpus encoding)")
         if name == "body":
             return normalize_body(value, self.line_paragraphs) or None
         return value.strip() or None
@@ -150,6 +184,7 @@ class RecordMapper:
         """Make an Article from one record; RowError says what is wrong with it."""
         if not isinstance(rec, Mapping):
             raise RowError(f"expected a JSON object, got {type(rec).__name__} {_short(rec)}")
+        _check_text(rec)
         values = {name: self._text(rec, name) for name in ARTICLE_FIELDS}
         body = values.pop("body")
         if body is None:
@@ -172,6 +207,17 @@ class RecordMapper:
             if key not in mapped and key != "meta" and value is not None:
                 meta[str(key)] = _plain(value)
         return meta
+
+
+def _check_text(rec: Mapping[str, Any]) -> None:
+    """RowError when the record holds text that cannot be written out (lone surrogates), naming the column."""
+    found = find_surrogate(rec)
+    if found is None:
+        return
+    if _ESCAPED_BYTE.fullmatch(found.char):
+        raise RowError(f"invalid UTF-8 bytes in column {found.column!r}; re-encode the file as UTF-8 "
+                       "(or set the corpus encoding)")
+    raise RowError(f"{found.describe()} (half of a UTF-16 pair, not a character); fix the source")
 
 
 def _short(value: Any, width: int = 40) -> str:

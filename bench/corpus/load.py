@@ -1,15 +1,12 @@
 """Corpora: load articles of any shape into :class:`Article`, nothing silently dropped or mangled.
 
-Sources (``format``; ``auto`` tells them by suffix / folder contents):
+The ``format`` (``auto``: from the suffix or the folder's contents) picks a reader from the format
+registry (:mod:`bench.corpus.formats`: jsonl, csv, tsv, parquet, hf, pages, and any registered since).
+Record formats give rows that ``fields`` (or a ``preset``, :mod:`bench.corpus.presets`) map onto article
+fields; ``pages`` parses scraped page text by layout (:mod:`bench.corpus.pages`).
 
-- ``jsonl`` (``.jsonl``/``.json``/``.ndjson``), ``csv``, ``tsv``, ``parquet``: one article per row, with
-  ``fields`` mapping article fields to the user's column names, or a ``preset`` (:mod:`bench.corpus.presets`);
-- ``hf``: Hugging Face ``datasets`` — a hub name (``hf_name``/``hf_config``/``split``/``revision``),
-  a ``save_to_disk`` folder, or local data files (:mod:`bench.corpus.formats.hf`);
-- ``pages``: a scraped page file or a folder of them (:mod:`bench.corpus.pages` lists the layouts).
-
-A bad row (not JSON, not an object, missing/empty body, a field of the wrong type, invalid UTF-8, a
-ragged CSV row, a body over ``max_body_chars``, a reused id) is skipped and reported as
+A bad row (not JSON, not an object, missing/empty body, a field of the wrong type, invalid UTF-8 or a
+lone surrogate escape anywhere in it, a ragged CSV row, a body over ``max_body_chars``, a reused id) is skipped and reported as
 ``file:line: reason`` in :attr:`Corpus.problems`; with ``strict`` it stops loading (CorpusError).
 Duplicates (same body, whitespace aside) are reported and, with ``dedupe`` (default), dropped: the
 first one is kept. Then few-shot examples are set aside (``few_shot``), and ``limit`` takes a
@@ -18,19 +15,17 @@ deterministic sample (:mod:`bench.corpus.sampling`). A missing ``headline``/``st
 
 from __future__ import annotations
 
-import codecs
-import json
+import dataclasses
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
 
 from bench.article import ARTICLE_FIELDS, TARGETS, Article
+from bench.corpus.config import CorpusConfig
 from bench.corpus.fields import RecordMapper
-from bench.corpus.formats import detect_format, open_bytes as _open_or_raise, read_delimited, read_jsonl, read_pages, read_parquet
-from bench.corpus.formats.hf import HFSource, read_hf
-from bench.corpus.presets import PRESETS
+from bench.corpus.formats import RawTable, formats, resolve_format
+from bench.corpus.formats.jsonl import article_from_record, iter_jsonl, load_jsonl
 from bench.corpus.problems import Problems, RowError, summarize_problems
 from bench.corpus.sampling import sample_articles, split_few_shot
 from bench.errors import CorpusError
@@ -40,58 +35,6 @@ __all__ = ["Article", "TARGETS", "CorpusConfig", "Corpus", "load_corpus", "load_
            "article_from_record", "resolve_path"]
 
 log = logging.getLogger(__name__)
-
-FormatName = Literal["auto", "jsonl", "csv", "tsv", "parquet", "pages", "hf"]
-
-
-@dataclass(frozen=True)
-class CorpusConfig:
-    """The ``corpus`` section of a config. Relative paths are resolved against the config file's folder."""
-
-    path: str | None = None
-    format: FormatName = "auto"
-    fields: dict[str, str] = field(default_factory=dict)  # article field -> the user's column
-    preset: str | None = None  # xsum | cnn_dailymail | gigaword | generic
-    hf_name: str | None = None
-    hf_config: str | None = None
-    split: str | None = None
-    revision: str | None = None
-    layout: Literal["auto", "dw", "plain"] = "auto"  # for format pages
-    encoding: str = "utf-8"
-    language: str | None = None  # for articles whose record names none (default "en")
-    limit: int | None = None
-    seed: int = 0
-    stratify_by: str | None = None
-    dedupe: bool = True
-    strict: bool = False
-    max_body_chars: int | None = 200_000
-    few_shot: int = 0  # examples set aside for prompts, never evaluated
-    few_shot_path: str | None = None  # draw them from this file instead of the corpus
-    few_shot_split: str | None = None  # ... or from this split of the same hf dataset
-
-    def validate(self, where: str) -> None:
-        if self.limit is not None and self.limit < 1:
-            raise CorpusError(f"{where}.limit: must be ≥ 1 (or absent for all articles), got {self.limit}")
-        preset = PRESETS.get(self.preset or "")
-        if self.path is None and self.hf_name is None and not (preset and preset.hf_name):
-            raise CorpusError(f"{where}: give path (a file or folder) or hf_name (a Hugging Face dataset)")
-        if self.preset is not None and self.preset not in PRESETS:
-            raise CorpusError(f"{where}.preset: unknown preset {self.preset!r}{suggest(self.preset, PRESETS)}; "
-                              f"presets: {', '.join(PRESETS)}")
-        for name in self.fields:
-            if name not in ARTICLE_FIELDS:
-                raise CorpusError(f"{where}.fields: {name!r} is not an article field{suggest(name, ARTICLE_FIELDS)}; "
-                                  f"article fields: {', '.join(ARTICLE_FIELDS)}")
-        if self.max_body_chars is not None and self.max_body_chars < 1:
-            raise CorpusError(f"{where}.max_body_chars: must be ≥ 1 or null, got {self.max_body_chars}")
-        if self.few_shot < 0:
-            raise CorpusError(f"{where}.few_shot: must be ≥ 0, got {self.few_shot}")
-        try:
-            codecs.lookup(self.encoding)
-        except LookupError:
-            raise CorpusError(f"{where}.encoding: unknown text encoding {self.encoding!r} (e.g. utf-8, latin-1)") from None
-        if self.stratify_by == "body":
-            raise CorpusError(f"{where}.stratify_by: stratify by a label such as category, not the body")
 
 
 @dataclass
@@ -121,31 +64,21 @@ def resolve_path(path: str | None, base_dir: Path | None) -> Path | None:
 
 def _read(config: CorpusConfig, path: Path | None, problems: Problems,
           split: str | None = None) -> tuple[str, list[tuple[str, Article]]]:
-    """(source label, [(where, article)]) for any format."""
-    fmt = config.format
-    if fmt == "auto":
-        fmt = "hf" if path is None else detect_format(path)
-    if split is not None and fmt != "hf":
-        raise CorpusError("corpus.few_shot_split: splits exist only for Hugging Face datasets (format hf); "
-                          "for files use few_shot_path")
-    if fmt == "pages":
-        if path is None:
-            raise CorpusError("corpus: format pages needs a path (a page file or a folder of them)")
-        return str(path), read_pages(path, problems, config.layout, config.language or "en",
-                                     config.encoding, config.max_body_chars)
-    if fmt == "hf":
-        table = read_hf(HFSource(path=path, name=config.hf_name, config=config.hf_config,
-                                 split=split or config.split, revision=config.revision, preset=config.preset))
-    elif path is None:
-        raise CorpusError(f"corpus: format {fmt} needs a path")
-    elif fmt == "jsonl":
-        table = read_jsonl(path, problems, config.encoding)
-    elif fmt == "parquet":
-        table = read_parquet(path, problems)
-    else:
-        table = read_delimited(path, problems, "\t" if fmt == "tsv" else ",", config.encoding)
+    """(source label, [(where, article)]) for any registered format."""
+    fmt = resolve_format(config.format, path)
+    if split is not None and not fmt.splits:
+        raise CorpusError(f"corpus.few_shot_split: format {fmt.name} has no splits (formats with splits: "
+                          f"{', '.join(f.name for f in formats() if f.splits)}); for files use few_shot_path")
+    if path is None and fmt.needs_path:
+        raise CorpusError(f"corpus: format {fmt.name} needs a path ({fmt.description})")
+    table = fmt.reader(path, config if split is None else dataclasses.replace(config, split=split), problems)
+    return table.label, table.articles + _map_rows(table, config, problems)
+
+
+def _map_rows(table: RawTable, config: CorpusConfig, problems: Problems) -> list[tuple[str, Article]]:
+    """The table's records as Articles through the field mapping; bad records become problems."""
     if not table.rows:
-        return table.label, []
+        return []
     mapper = RecordMapper.make(config.fields, config.preset, config.language, config.max_body_chars)
     if any(isinstance(row.record, Mapping) for row in table.rows):  # else every row is reported below
         mapper = mapper.resolve(table.columns, table.label)
@@ -155,7 +88,7 @@ def _read(config: CorpusConfig, path: Path | None, problems: Problems,
             out.append((row.where, mapper.article(row.record, row.default_id)))
         except RowError as exc:
             problems.add(row.where, str(exc))
-    return table.label, out
+    return out
 
 
 def _dedupe(pairs: list[tuple[str, Article]], drop: bool, problems: Problems
@@ -236,7 +169,8 @@ def _check_stratify(name: str, articles: list[Article]) -> None:
     if name in ARTICLE_FIELDS or any(name in a.meta for a in articles):
         return
     keys = sorted({k for a in articles for k in a.meta})
-    raise CorpusError(f"corpus.stratify_by: no field or meta key {name!r}{suggest(name, ARTICLE_FIELDS + tuple(keys))}; "
+    hint = suggest(name, ARTICLE_FIELDS + tuple(keys))
+    raise CorpusError(f"corpus.stratify_by: no field or meta key {name!r}{hint}; "
                       f"fields: {', '.join(ARTICLE_FIELDS)}" + (f"; meta keys: {', '.join(keys)}" if keys else ""))
 
 
@@ -247,44 +181,3 @@ def _log_summary(corpus: Corpus) -> None:
     if corpus.duplicates:
         log.warning("corpus %s: %d article(s) repeat an earlier body (first: %s)", corpus.source,
                     corpus.duplicates, corpus.duplicate_notes[0])
-
-
-# ---- the JSONL corpus format (strict helpers kept for callers that want the first error) ----------
-
-
-def article_from_record(rec: Any, where: str, default_id: str) -> Article:
-    """Make an Article from one decoded JSON record (same-named fields); CorpusError naming ``where``."""
-    try:
-        return RecordMapper.make().article(rec, default_id)
-    except RowError as exc:
-        raise CorpusError(f"{where}: {exc}") from None
-
-
-def iter_jsonl(path: Path) -> Iterator[tuple[int, str]]:
-    """Yield (line number, text) of the non-blank lines of a UTF-8 file; CorpusError on bad bytes."""
-    path = Path(path)
-    with _open_or_raise(path) as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise CorpusError(f"{path}:{lineno}: invalid UTF-8 at byte {exc.start}; re-encode the file "
-                                  "as UTF-8") from None
-            if line.strip():
-                yield lineno, line
-
-
-def load_jsonl(path: str | Path) -> list[Article]:
-    """Load a JSONL corpus (one article object per line); the first bad line raises CorpusError."""
-    path = Path(path)
-    articles = []
-    for lineno, line in iter_jsonl(path):
-        where = f"{path}:{lineno}"
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise CorpusError(f"{where}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-        articles.append(article_from_record(rec, where, default_id=f"{path.stem}-{lineno}"))
-    if not articles:
-        raise CorpusError(f"{path}: no articles (the file is empty)")
-    return articles

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -11,6 +14,7 @@ import pytest
 from bench.cli import main
 
 BBC = Path(__file__).resolve().parents[3] / "shared" / "corpora" / "bbc-news-2004" / "articles.jsonl"
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -50,3 +54,19 @@ def test_bbc_corpus_stats(capsys):
     rows = [json.loads(line) for line in BBC.read_text(encoding="utf-8").splitlines()]
     assert stats["categories"] == dict(Counter(r["category"] for r in rows))
     assert all(stats["words"][f]["count"] == 2127 for f in ("headline", "standfirst", "body"))
+
+
+def test_lone_surrogate_escape_is_a_skipped_row_not_a_crash(tmp_path):
+    path = tmp_path / "c.jsonl"
+    path.write_text('{"id": "a", "body": "a b c"}\n{"id": "b", "headline": "\\ud800", "body": "d e"}\n',
+                    encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
+    proc = subprocess.run([sys.executable, "-m", "bench", "corpus-stats", str(path), "--json"],
+                          capture_output=True, text=True, env=env)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    stats = json.loads(proc.stdout)
+    assert (stats["articles"], stats["rows_read"], stats["skipped"]) == (1, 1, 1)
+    assert stats["problems"][0].startswith(f"{path}:2: field 'headline' holds the lone surrogate \\ud800")
+    text = subprocess.run([sys.executable, "-m", "bench", "corpus-stats", str(path)], capture_output=True,
+                          text=True, env=env)
+    assert text.returncode == 0 and "articles: 1 (read 1; skipped 1 bad row(s)" in text.stdout, text.stderr

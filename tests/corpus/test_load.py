@@ -124,7 +124,8 @@ def test_relative_path_resolved_against_base_dir(tmp_path):
 
 def test_unknown_format_suffix(tmp_path):
     (tmp_path / "c.xml").write_text("<a/>")
-    with pytest.raises(CorpusError, match=r"cannot tell the corpus format .*'\.xml'; set format:"):
+    with pytest.raises(CorpusError, match=r"cannot tell the corpus format from the suffix '\.xml' \(known: \.jsonl, "
+                                          r".*\); set format: to one of jsonl, csv, .*\(CLI: --format\)"):
         load(tmp_path / "c.xml")
 
 
@@ -133,8 +134,15 @@ def test_config_validation():
         build(CorpusConfig, {"path": "x", "preset": "xsun"}, "corpus")
     with pytest.raises(CorpusError, match="'headlin' is not an article field"):
         build(CorpusConfig, {"path": "x", "fields": {"headlin": "title"}}, "corpus")
-    with pytest.raises(ConfigError, match="'xml' is not one of"):
+    with pytest.raises(CorpusError, match=r"^corpus.format: unknown format 'xml'; formats: auto, jsonl, csv, tsv, "):
         build(CorpusConfig, {"path": "x", "format": "xml"}, "corpus")
+    with pytest.raises(CorpusError, match=r"corpus.format: unknown format 'jsnol' \(did you mean \"jsonl\"\?\)"):
+        build(CorpusConfig, {"path": "x", "format": "jsnol"}, "corpus")
+    with pytest.raises(CorpusError, match=r"corpus.layout: unknown page layout 'plian' \(did you mean \"plain\"\?\); "
+                                          r"page layouts: auto, dw, plain"):
+        build(CorpusConfig, {"path": "x", "layout": "plian"}, "corpus")
+    with pytest.raises(ConfigError, match="corpus.format: expected a string"):
+        build(CorpusConfig, {"path": "x", "format": 3}, "corpus")
     with pytest.raises(CorpusError, match="give path .* or hf_name"):
         build(CorpusConfig, {}, "corpus")
 
@@ -277,3 +285,93 @@ def test_bbc_corpus_loads_every_row():
     deduped = load(BBC)
     # 40 stories appear twice with the same body (headline/standfirst reworded): dropped by default
     assert deduped.duplicates == 40 and len(deduped.articles) == 2087
+
+
+# ---- text that cannot be encoded: lone surrogates and invalid UTF-8 inside values ----------------
+
+SURROGATE_CASES = [  # (JSON line as written in the file, field named in the reason, character position)
+    ('{"id": "s", "body": "bad \\ud800 text"}', "body", 5),
+    ('{"id": "s", "headline": "\\udc80", "body": "Fine body."}', "headline", 1),
+    ('{"id": "s", "body": "Fine body.", "meta": {"desk": "x\\udfff"}}', "meta.desk", 2),
+    ('{"id": "s", "body": "Fine body.", "tags": ["ok", "\\ud83d"]}', "tags[1]", 1),
+]
+
+
+@pytest.mark.parametrize("line, name, position", SURROGATE_CASES)
+def test_lone_surrogate_escape_is_a_bad_row(tmp_path, line, name, position):
+    path = write_jsonl(tmp_path / "c.jsonl", [GOOD[0], line, GOOD[1]])
+    corpus = load(path)
+    assert [a.id for a in corpus.articles] == ["a1", "a2"]
+    char = re.search(r"\\u(d[89a-f][0-9a-f]{2})", line).group(1)
+    assert len(corpus.problems) == 1
+    assert corpus.problems[0].startswith(f"{path}:2: field {name!r} holds the lone surrogate \\u{char} at "
+                                         f"character {position} (half of a UTF-16 pair")
+    for article in corpus.articles:  # what is kept can be written out
+        json.dumps(article.to_record(), ensure_ascii=False).encode("utf-8")
+    with pytest.raises(CorpusError, match=rf"^{re.escape(str(path))}:2: field '{re.escape(name)}' holds the lone "
+                                          r"surrogate .*strict mode"):
+        load(path, strict=True)
+
+
+def test_lone_surrogate_in_a_json_array_item_and_a_field_name(tmp_path):
+    path = tmp_path / "c.json"
+    path.write_text('[{"body": "ok"}, {"body": "x\\ud800"}, {"b\\udc00dy": "y", "body": "fine"}]')
+    corpus = load(path)
+    assert [a.body for a in corpus.articles] == ["ok"]
+    assert [p.split(" holds")[0] for p in corpus.problems] == [f"{path}:item 2: field 'body'",
+                                                                f"{path}:item 3: field name 'b\\udc00dy'"]
+
+
+def test_a_surrogate_pair_escape_is_one_character(tmp_path):
+    path = write_jsonl(tmp_path / "c.jsonl", ['{"body": "smile \\ud83d\\ude00"}'])
+    assert load(path).articles[0].body == "smile \U0001F600"
+
+
+def test_load_jsonl_refuses_a_lone_surrogate(tmp_path):
+    path = write_jsonl(tmp_path / "c.jsonl", [GOOD[0], '{"body": "bad \\ud800"}'])
+    with pytest.raises(CorpusError, match=rf"{re.escape(str(path))}:2: field 'body' holds the lone surrogate"):
+        load_jsonl(path)
+
+
+def test_invalid_utf8_in_a_csv_column_that_goes_to_meta(tmp_path):
+    path = tmp_path / "c.csv"
+    path.write_bytes(b"body,extra\nfine,ok\ngood,caf\xe9\n")
+    corpus = load(path)
+    assert [a.body for a in corpus.articles] == ["fine"]
+    assert corpus.problems == [f"{path}:3: invalid UTF-8 bytes in column 'extra'; re-encode the file as UTF-8 "
+                               "(or set the corpus encoding)"]
+
+
+def _bad_utf8_parquet(path: Path) -> Path:
+    """Three rows; row 2's body holds bytes that are not UTF-8 (written by a tool that did not check)."""
+    body = pa.array([b"First body.", b"bad \xed\xa0\x80 bytes", b"Third body."], pa.binary()).view(pa.string())
+    pq.write_table(pa.table({"id": ["p1", "p2", "p3"], "body": body}), path)
+    return path
+
+
+def test_invalid_utf8_in_a_parquet_row_is_a_bad_row(tmp_path):
+    path = _bad_utf8_parquet(tmp_path / "c.parquet")
+    corpus = load(path)
+    assert [a.id for a in corpus.articles] == ["p1", "p3"]
+    assert corpus.problems == [f"{path}:row 2: invalid UTF-8 bytes in column 'body' (at byte 4 of the value); "
+                               "rewrite the file with valid UTF-8 text"]
+    with pytest.raises(CorpusError, match=r":row 2: invalid UTF-8 bytes in column 'body'.*strict mode"):
+        load(path, strict=True)
+
+
+def test_invalid_utf8_in_parquet_data_files_read_through_datasets(tmp_path):
+    pytest.importorskip("datasets")
+    path = _bad_utf8_parquet(tmp_path / "c.parquet")
+    corpus = load(path, format="hf")
+    assert [a.id for a in corpus.articles] == ["p1", "p3"]
+    assert corpus.problems == [f"{path} row 2: invalid UTF-8 bytes in column 'body' (at byte 4 of the value); "
+                               "rewrite the file with valid UTF-8 text"]
+
+
+def test_lone_surrogate_in_json_data_files_read_through_datasets(tmp_path):
+    pytest.importorskip("datasets")
+    path = write_jsonl(tmp_path / "c.jsonl", [GOOD[0], '{"id": "s", "body": "bad \\ud800"}'])
+    with pytest.raises(CorpusError, match=r"datasets could not load it \(DatasetGenerationError: .*surrogate pair "
+                                          r"in string is invalid.*\); format: jsonl reads the file row by row "
+                                          r"and reports each bad row$"):
+        load(path, format="hf")

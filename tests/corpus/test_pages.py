@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
 
+from bench.cli import main
 from bench.corpus.load import CorpusConfig, load_corpus
+from bench.corpus.pages import (PageError, ParsedPage, detect_layout, join_broken_sentences, layout_names,
+                                parse_date, parse_page, register_layout, unregister_layout)
 from bench.errors import CorpusError
-from bench.corpus.pages import PageError, detect_layout, join_broken_sentences, parse_date, parse_page
+from bench.typed import build
 
 REPO = Path(__file__).resolve().parents[2]
 SEED = REPO / "data" / "raw" / "dw-2017-04-12-tillerson-lavrov.txt"
@@ -197,3 +201,69 @@ def test_parse_date(line, iso):
 def test_join_broken_sentences_keeps_subheads():
     assert join_broken_sentences(["Subhead", "Next para.", "We consider it of utmost", "importance here."]) == [
         "Subhead", "Next para.", "We consider it of utmost importance here."]
+
+
+# ---- the layout registry: a toy layout added with one call --------------------------------------
+
+
+def parse_tagged(blocks: list[list[str]]) -> ParsedPage:
+    """A toy layout: 'TITLE: ...' and 'LEAD: ...' lines, then body paragraphs."""
+    head = dict(line.split(": ", 1) for line in blocks[0] if ": " in line) if blocks else {}
+    if "TITLE" not in head or "LEAD" not in head:
+        raise PageError("no 'TITLE:' and 'LEAD:' lines in the first block")
+    return ParsedPage(headline=head["TITLE"], standfirst=head["LEAD"], paragraphs=[" ".join(b) for b in blocks[1:]])
+
+
+TAGGED = "TITLE: Bridge approved\nLEAD: The council said yes.\n\nWork starts in May.\n\nIt opens in 2026.\n"
+
+
+@pytest.fixture
+def tagged_layout():
+    register_layout("tagged", parse_tagged, order=5, description="TITLE:/LEAD: lines, then the body (a test layout)")
+    yield
+    unregister_layout("tagged")
+    assert "tagged" not in layout_names()
+
+
+def test_toy_layout_forced_and_detected_first_by_its_order(tagged_layout, tmp_path):
+    assert layout_names() == ("tagged", "dw", "plain")
+    assert detect_layout(TAGGED) == "tagged"
+    (tmp_path / "a.txt").write_text(TAGGED)
+    (tmp_path / "b.txt").write_text(PLAIN)
+    for settings in ({}, {"layout": "tagged"}):
+        corpus = load_corpus(build(CorpusConfig, {"path": str(tmp_path), **settings}, "corpus"))
+        first = corpus.articles[0]
+        assert (first.headline, first.standfirst, first.body) == (
+            "Bridge approved", "The council said yes.", "Work starts in May.\n\nIt opens in 2026.")
+        assert first.meta["layout"] == "tagged"
+    auto = load_corpus(CorpusConfig(path=str(tmp_path)))
+    assert [a.meta["layout"] for a in auto.articles] == ["tagged", "plain"]
+    forced = load_corpus(CorpusConfig(path=str(tmp_path), layout="tagged"))
+    reason = "not a 'tagged' page: no 'TITLE:' and 'LEAD:' lines in the first block"
+    assert forced.problems == [f"{tmp_path / 'b.txt'}: {reason}"]
+    with pytest.raises(PageError, match=r"matches no known page layout \(tagged: no 'TITLE:'.*; dw: .*; plain: "):
+        parse_page("Only a headline\n", "x")
+
+
+def test_toy_layout_on_the_command_line(tagged_layout, tmp_path, capsys):
+    (tmp_path / "a.txt").write_text(TAGGED)
+    out = tmp_path / "out.jsonl"
+    assert main(["ingest", str(tmp_path / "a.txt"), "--layout", "tagged", "-o", str(out)]) == 0
+    assert json.loads(out.read_text())["headline"] == "Bridge approved"
+
+
+def test_unknown_layout_is_refused():
+    assert "tagged" not in layout_names()
+    with pytest.raises(CorpusError, match=r"unknown page layout 'tagged'; layouts: auto, dw, plain"):
+        parse_page(PLAIN, "x", layout="tagged")
+    with pytest.raises(ValueError, match="'plain' is already registered"):
+        register_layout("plain", parse_tagged)
+
+
+def test_page_whose_file_name_is_not_utf8_is_a_problem_not_a_crash(tmp_path):
+    (tmp_path / "good.txt").write_text(PLAIN)
+    (tmp_path / os.fsdecode(b"caf\xe9.txt")).write_text(PLAIN.replace("Ad sales", "Other"))
+    corpus = load_corpus(CorpusConfig(path=str(tmp_path)))
+    assert [a.id for a in corpus.articles] == ["good"]
+    assert corpus.problems == [f"{tmp_path}/caf\\xe9.txt: the file name is not valid UTF-8, and it would be the "
+                               "article's id; rename the file"]

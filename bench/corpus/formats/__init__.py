@@ -1,33 +1,34 @@
-"""Readers for corpus files: JSONL, CSV/TSV, Parquet and raw page text.
+"""The corpus format registry: name -> reader, file suffixes, a one-line description.
 
-Record readers (:func:`read_jsonl`, :func:`read_delimited`, :func:`read_parquet`) return a
-:class:`RawTable`: the rows as plain records, each with its location (``file:line``), and the columns
-seen; :class:`~bench.corpus.fields.RecordMapper` turns them into Articles. A row that cannot be read
-(not JSON, invalid UTF-8, a ragged CSV row) goes to the :class:`~bench.corpus.problems.Problems`
-collector and is skipped. :func:`read_pages` parses scraped pages straight into Articles.
+A format is a :class:`Format`: a reader ``(path, config, problems) -> RawTable`` plus what ``format: auto``
+needs to pick it (suffixes, or a test for a folder). Readers return the rows as plain records, each with
+its location (``file:line``), for :class:`~bench.corpus.fields.RecordMapper` to turn into Articles; a
+format that parses straight to Articles (scraped pages) puts them in :attr:`RawTable.articles`. A row
+that cannot be read goes to the :class:`~bench.corpus.problems.Problems` collector and is skipped.
+
+Importing this package registers the built-in formats (one module each: :mod:`.jsonl`,
+:mod:`.delimited`, :mod:`.parquet`, :mod:`.hf`, :mod:`.pages`). Adding a format is one module (or one
+call) with one :func:`register_format`; config validation, ``--format`` choices and auto-detection read
+the registry.
 """
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bench.article import Article
-from bench.corpus.fields import check_body_length
-from bench.corpus.problems import Problems, RowError
 from bench.errors import CorpusError
-from bench.corpus.pages import PageError, parse_page
+from bench.typed import suggest
 
-__all__ = ["RawRow", "RawTable", "FORMATS", "detect_format", "read_jsonl", "read_delimited",
-           "read_parquet", "read_pages", "page_files", "decoded_lines", "open_bytes"]
+if TYPE_CHECKING:
+    from bench.corpus.config import CorpusConfig
+    from bench.corpus.problems import Problems
 
-FORMATS = ("jsonl", "csv", "tsv", "parquet", "pages", "hf")
-_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv", ".tsv": "tsv",
-             ".tab": "tsv", ".parquet": "parquet", ".pq": "parquet", ".txt": "pages"}
+__all__ = ["RawRow", "RawTable", "Format", "Reader", "register_format", "unregister_format", "formats",
+           "format_names", "get_format", "resolve_format", "detect_format"]
 
 
 @dataclass
@@ -41,191 +42,121 @@ class RawRow:
 
 @dataclass
 class RawTable:
-    """The readable rows of a source and the column names it has."""
+    """The readable rows of a source, the column names it has, and any Articles parsed directly."""
 
     label: str
     rows: list[RawRow] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    articles: list[tuple[str, Article]] = field(default_factory=list)  # (where, article), e.g. from pages
 
 
-def detect_format(path: Path) -> str:
-    """The format of ``path`` from its suffix, or ``pages``/``hf`` for a directory."""
-    if not path.exists():
-        raise CorpusError(f"{path}: no such file or directory; check the corpus path")
-    if path.is_dir():
-        if (path / "dataset_info.json").exists() or (path / "dataset_dict.json").exists():
-            return "hf"
-        return "pages"
-    fmt = _SUFFIXES.get(path.suffix.lower())
+#: ``reader(path, config, problems)``: ``path`` is None only for formats with ``needs_path=False``.
+Reader = Callable[["Path | None", "CorpusConfig", "Problems"], RawTable]
+
+
+@dataclass(frozen=True)
+class Format:
+    """One corpus format: how to read it and how ``format: auto`` recognises it."""
+
+    name: str
+    reader: Reader
+    suffixes: tuple[str, ...] = ()  # lower case, with the dot: (".jsonl", ".json")
+    description: str = ""  # one line, for help texts and the README table
+    folder: bool = False  # can read a folder
+    claims_folder: Callable[[Path], bool] | None = None  # auto: does this folder hold this format?
+    needs_path: bool = True  # False: can read without a path (a hub dataset name)
+    splits: bool = False  # the source has named splits (few_shot_split)
+
+
+_REGISTRY: dict[str, Format] = {}
+
+
+def register_format(name: str, reader: Reader | None = None, *, suffixes: tuple[str, ...] = (),
+                    description: str = "", folder: bool = False,
+                    claims_folder: Callable[[Path], bool] | None = None, needs_path: bool = True,
+                    splits: bool = False) -> Any:
+    """Register a format; with no ``reader`` it is a decorator for the reader function.
+
+    Raises ValueError (a programming mistake, not a user's) for a name that is taken or reserved, or a
+    suffix another format already claims.
+    """
+    def add(func: Reader) -> Reader:
+        fmt = Format(name=name, reader=func, suffixes=tuple(s.lower() for s in suffixes), description=description,
+                     folder=folder, claims_folder=claims_folder, needs_path=needs_path, splits=splits)
+        _check_new(fmt)
+        _REGISTRY[name] = fmt
+        return func
+
+    return add if reader is None else add(reader)
+
+
+def _check_new(fmt: Format) -> None:
+    if fmt.name == "auto" or not fmt.name.isidentifier():
+        raise ValueError(f"corpus format name {fmt.name!r}: use a plain identifier other than 'auto'")
+    if fmt.name in _REGISTRY:
+        raise ValueError(f"corpus format {fmt.name!r} is already registered; unregister_format() it first")
+    for suffix in fmt.suffixes:
+        if not suffix.startswith("."):
+            raise ValueError(f"corpus format {fmt.name!r}: suffix {suffix!r} must start with a dot")
+        owner = next((f.name for f in _REGISTRY.values() if suffix in f.suffixes), None)
+        if owner:
+            raise ValueError(f"corpus format {fmt.name!r}: suffix {suffix!r} already belongs to format {owner!r}")
+
+
+def unregister_format(name: str) -> None:
+    """Remove a format (tests register toy formats and remove them after)."""
+    _REGISTRY.pop(name, None)
+
+
+def formats() -> tuple[Format, ...]:
+    """Every registered format, in registration order."""
+    return tuple(_REGISTRY.values())
+
+
+def format_names() -> tuple[str, ...]:
+    return tuple(_REGISTRY)
+
+
+def get_format(name: str) -> Format:
+    """The format called ``name``; CorpusError with a did-you-mean and the list when there is none."""
+    fmt = _REGISTRY.get(name)
     if fmt is None:
-        raise CorpusError(f"{path}: cannot tell the corpus format from the suffix {path.suffix!r}; set "
-                          f"format: to one of {', '.join(FORMATS)} (CLI: --format)")
+        raise CorpusError(f"unknown corpus format {name!r}{suggest(name, _REGISTRY)}; formats: auto, "
+                          f"{', '.join(_REGISTRY)}")
     return fmt
 
 
-def open_bytes(path: Path) -> Any:
-    """Open a corpus file for reading bytes; CorpusError (not a traceback) when that is impossible."""
-    try:
-        return open(path, "rb")
-    except FileNotFoundError:
-        raise CorpusError(f"{path}: corpus file not found; check the corpus path") from None
-    except IsADirectoryError:
-        raise CorpusError(f"{path}: is a directory, expected a file (or set format: pages / hf)") from None
-    except PermissionError:
-        raise CorpusError(f"{path}: cannot read the file (permission denied)") from None
+def resolve_format(name: str, path: Path | None) -> Format:
+    """The format to read ``path`` with: ``name``, or for ``auto`` the one its suffix or folder names."""
+    if name != "auto":
+        return get_format(name)
+    if path is None:
+        pathless = next((f for f in _REGISTRY.values() if not f.needs_path), None)
+        if pathless is None:
+            raise CorpusError("corpus: give a path (a file or folder)")
+        return pathless
+    return get_format(detect_format(path))
 
 
-def decoded_lines(path: Path, encoding: str, problems: Problems) -> Iterator[tuple[int, str]]:
-    """(line number, text) of each non-blank line; undecodable lines become problems."""
-    with open_bytes(path) as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            try:
-                line = raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                problems.add(f"{path}:{lineno}", f"invalid {encoding} bytes at byte {exc.start} of the line; "
-                             f"re-encode the file as UTF-8 (or set the corpus encoding)")
-                continue
-            if lineno == 1:
-                line = line.lstrip("\ufeff")
-            if line.strip():
-                yield lineno, line
-
-
-def _json_array(path: Path, encoding: str) -> list[Any] | None:
-    """The items of a file holding one JSON array (``[{...}, ...]``), else None (read it as JSONL)."""
-    with open_bytes(path) as fh:
-        head = fh.read(4096).lstrip()
-    if not head.startswith(b"["):
-        return None
-    try:
-        data = json.loads(path.read_bytes().decode(encoding))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return None  # report line by line
-    return data if isinstance(data, list) else None
-
-
-def read_jsonl(path: Path, problems: Problems, encoding: str = "utf-8") -> RawTable:
-    """Read one JSON object per line (or a file holding one JSON array); bad lines become problems."""
-    table = RawTable(label=str(path))
-    seen: dict[str, None] = {}
-    items = _json_array(path, encoding)
-    if items is not None:
-        for i, rec in enumerate(items, start=1):
-            seen.update(dict.fromkeys(rec) if isinstance(rec, dict) else {})
-            table.rows.append(RawRow(f"{path}:item {i}", rec, f"{path.stem}-{i}"))
-        table.columns = list(seen)
-        return table
-    for lineno, line in decoded_lines(path, encoding, problems):
-        where = f"{path}:{lineno}"
-        try:
-            rec = json.loads(line)
-        except json.JSONDecodeError as exc:
-            problems.add(where, f"not valid JSON ({exc.msg} at column {exc.colno})")
-            continue
-        if isinstance(rec, dict):
-            seen.update(dict.fromkeys(rec))
-        table.rows.append(RawRow(where, rec, f"{path.stem}-{lineno}"))
-    table.columns = list(seen)
-    return table
-
-
-def read_delimited(path: Path, problems: Problems, delimiter: str = ",", encoding: str = "utf-8") -> RawTable:
-    """Read a CSV/TSV file with a header row; ragged rows become problems."""
-    table = RawTable(label=str(path))
-    enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-    open_bytes(path).close()
-    with open(path, encoding=enc, errors="surrogateescape", newline="") as fh:
-        reader = csv.reader(fh, delimiter=delimiter)
-        header: list[str] | None = None
-        while True:
-            start = reader.line_num + 1
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                problems.add(f"{path}:{start}", f"unreadable row ({exc}); very long texts are better kept "
-                             "in JSONL or Parquet")
-                continue
-            if not row:
-                continue  # a blank line
-            if header is None:
-                header = [name.strip() for name in row]
-                _check_header(path, header)
-                table.columns = header
-                continue
-            if len(row) != len(header):
-                problems.add(f"{path}:{start}", f"row has {len(row)} fields, the header has {len(header)} "
-                             f"(an unquoted {delimiter!r} or a missing field?)")
-                continue
-            table.rows.append(RawRow(f"{path}:{start}", dict(zip(header, row)), f"{path.stem}-{start}"))
-    return table
-
-
-def _check_header(path: Path, header: list[str]) -> None:
-    dupes = sorted({name for name in header if header.count(name) > 1})
-    if dupes:
-        raise CorpusError(f"{path}:1: the header repeats column(s) {', '.join(dupes)}; rename them")
-
-
-def read_parquet(path: Path, problems: Problems) -> RawTable:
-    """Read every row of a Parquet file (rows are numbered from 1)."""
-    import pyarrow.parquet as pq
-
-    open_bytes(path).close()
-    try:
-        pfile = pq.ParquetFile(path)
-    except Exception as exc:  # pyarrow raises ArrowInvalid/OSError variants for non-Parquet input
-        raise CorpusError(f"{path}: not a readable Parquet file ({exc})") from None
-    table = RawTable(label=str(path), columns=list(pfile.schema_arrow.names))
-    n = 0
-    try:
-        for batch in pfile.iter_batches(batch_size=1024):
-            for rec in batch.to_pylist():
-                n += 1
-                table.rows.append(RawRow(f"{path}:row {n}", rec, f"{path.stem}-{n}"))
-    except Exception as exc:  # a corrupt page/row group: pyarrow raises ArrowInvalid/OSError
-        raise CorpusError(f"{path}: Parquet data unreadable after row {n} ({exc})") from None
-    return table
-
-
-def page_files(path: Path) -> list[Path]:
-    """The page files under ``path`` (itself when a file): ``*.txt``, sorted, README and hidden skipped."""
-    if path.is_file():
-        return [path]
-    if not path.is_dir():
+def detect_format(path: Path) -> str:
+    """The name of the format of ``path``: from its suffix, or the first format that claims a folder."""
+    if not path.exists():
         raise CorpusError(f"{path}: no such file or directory; check the corpus path")
-    files = [p for p in sorted(path.rglob("*.txt")) if p.is_file()
-             and not any(part.startswith(".") for part in p.relative_to(path).parts)
-             and not p.name.lower().startswith("readme")]
-    if not files:
-        raise CorpusError(f"{path}: no page files (*.txt) in this directory")
-    return files
+    if path.is_dir():
+        for fmt in _REGISTRY.values():
+            if fmt.folder and fmt.claims_folder is not None and fmt.claims_folder(path):
+                return fmt.name
+        folders = "; ".join(f"{f.name}: {f.description}" for f in _REGISTRY.values() if f.folder)
+        raise CorpusError(f"{path}: cannot tell the corpus format of this folder (formats that read folders: "
+                          f"{folders}); check the path or set format: (CLI: --format)")
+    suffix = path.suffix.lower()
+    fmt = next((f for f in _REGISTRY.values() if suffix in f.suffixes), None)
+    if fmt is None:
+        known = ", ".join(s for f in _REGISTRY.values() for s in f.suffixes)
+        raise CorpusError(f"{path}: cannot tell the corpus format from the suffix {path.suffix!r} (known: {known}); "
+                          f"set format: to one of {', '.join(_REGISTRY)} (CLI: --format)")
+    return fmt.name
 
 
-def read_pages(path: Path, problems: Problems, layout: str = "auto", language: str = "en",
-               encoding: str = "utf-8", max_body_chars: int | None = None) -> list[tuple[str, Article]]:
-    """Parse each page file into an Article; pages that fit no layout become ``file: reason`` problems."""
-    out: list[tuple[str, Article]] = []
-    root = path if path.is_dir() else path.parent
-    for file in page_files(path):
-        rel = file.relative_to(root)
-        category = rel.parent.name if len(rel.parts) > 1 else None
-        page_id = "-".join(rel.with_suffix("").parts)
-        try:
-            try:
-                raw = file.read_bytes()
-            except OSError as exc:
-                raise RowError(f"cannot read the page ({exc.strerror})") from None
-            try:
-                text = raw.decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise RowError(f"invalid {encoding} bytes at byte {exc.start}; re-encode the page as UTF-8 "
-                               "(or set the corpus encoding, e.g. latin-1)") from None
-            article = parse_page(text, page_id, layout=layout, language=language, category=category)
-            check_body_length(article.body, max_body_chars)
-        except (PageError, RowError) as exc:
-            problems.add(str(file), str(exc))
-            continue
-        out.append((str(file), article))
-    return out
+# The built-in formats register on import. Order matters only where two could claim the same folder.
+from bench.corpus.formats import jsonl, delimited, parquet, hf, pages  # noqa: E402,F401  (registers them)

@@ -4,8 +4,8 @@ Everything goes through the real ``datasets`` API: ``load_dataset(name, config, 
 for a hub name (users with a network, or with the set already in their HF cache under
 ``HF_HUB_OFFLINE=1``), ``load_from_disk(folder)`` for a ``save_to_disk`` folder, and
 ``load_dataset("json"|"csv"|"parquet", data_files=...)`` for local data files. Rows become
-:class:`~bench.corpus.formats.RawRow` records for the field mapper; the columns come from the
-dataset's schema.
+:class:`~bench.corpus.formats.RawRow` records for the field mapper (read as Arrow batches, so a row
+whose strings are not UTF-8 is one reported problem); the columns come from the dataset's schema.
 """
 
 from __future__ import annotations
@@ -13,11 +13,16 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bench.corpus.formats import RawRow, RawTable
+from bench.corpus.formats import RawRow, RawTable, detect_format, register_format
+from bench.corpus.formats.arrow import batch_records
 from bench.corpus.presets import PRESETS
+from bench.corpus.problems import Problems, RowError
 from bench.errors import CorpusError
+
+if TYPE_CHECKING:
+    from bench.corpus.config import CorpusConfig
 
 __all__ = ["HFSource", "read_hf"]
 
@@ -97,7 +102,27 @@ def _load_local(source: HFSource) -> Any:
     except CorpusError:
         raise
     except Exception as exc:  # FileNotFoundError, DatasetGenerationError, ValueError ...
-        raise CorpusError(f"{source.label}: datasets could not load it ({type(exc).__name__}: {exc})") from None
+        raise CorpusError(f"{source.label}: datasets could not load it ({_why(exc)}){_own_reader(path)}") from None
+
+
+def _why(exc: BaseException) -> str:
+    """The error and the one that caused it (DatasetGenerationError hides the reason in its cause)."""
+    text = f"{type(exc).__name__}: {exc}"
+    cause = exc.__cause__
+    if cause is not None and str(cause) and str(cause) not in text:
+        text += f"; {type(cause).__name__}: {cause}"
+    return " ".join(text.split())
+
+
+def _own_reader(path: Path) -> str:
+    """A hint to read the data file with bench's own reader, which skips and reports bad rows one by one."""
+    if path.is_dir():
+        return ""
+    try:
+        name = detect_format(path)
+    except CorpusError:
+        return ""
+    return "" if name == "hf" else f"; format: {name} reads the file row by row and reports each bad row"
 
 
 def _pick_split(data: Any, source: HFSource) -> Any:
@@ -115,8 +140,11 @@ def _pick_split(data: Any, source: HFSource) -> Any:
     raise CorpusError(f"{source.label}: {wanted}; choose one with split: (splits: {', '.join(splits)})")
 
 
-def read_hf(source: HFSource) -> RawTable:
-    """Load the dataset and return its rows as raw records (row numbers from 1)."""
+def read_hf(source: HFSource, problems: Problems | None = None) -> RawTable:
+    """Load the dataset and return its rows as raw records (row numbers from 1).
+
+    A row with bytes that are not UTF-8 goes to ``problems`` (an error when there is no collector).
+    """
     source = source.resolved()
     if source.path is None and not source.name:
         raise CorpusError("corpus: format hf needs a path (save_to_disk folder or data files), hf_name, "
@@ -125,7 +153,25 @@ def read_hf(source: HFSource) -> RawTable:
     label = source.label
     table = RawTable(label=label, columns=list(data.column_names or []))
     stem = (source.path.stem if source.path else (source.name or "hf").split("/")[-1])
-    for i, rec in enumerate(data, start=1):
-        table.rows.append(RawRow(f"{label} row {i}", rec, f"{stem}-{i}"))
+    problems = problems if problems is not None else Problems(strict=True)
+    i = 0
+    for batch in data.with_format("arrow").iter(batch_size=1000):
+        for rec in batch_records(batch):
+            i += 1
+            if isinstance(rec, RowError):
+                problems.add(f"{label} row {i}", str(rec))
+            else:
+                table.rows.append(RawRow(f"{label} row {i}", rec, f"{stem}-{i}"))
     log.debug("loaded %d rows from %s", len(table.rows), label)
     return table
+
+
+def _is_saved_dataset(folder: Path) -> bool:
+    return (folder / "dataset_info.json").exists() or (folder / "dataset_dict.json").exists()
+
+
+@register_format("hf", folder=True, claims_folder=_is_saved_dataset, needs_path=False, splits=True,
+                 description="Hugging Face datasets: hf_name on the hub, a save_to_disk folder, or data files")
+def _read(path: Path | None, config: CorpusConfig, problems: Problems) -> RawTable:
+    return read_hf(HFSource(path=path, name=config.hf_name, config=config.hf_config, split=config.split,
+                            revision=config.revision, preset=config.preset), problems)
