@@ -33,7 +33,6 @@ from multiprocessing import Pool
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 BBC = REPO.parent / "shared" / "corpora" / "bbc-news-2004" / "articles.jsonl"
 SHAPES = ("headline", "standfirst", "long")
 ENGINES = ("rouge-score", "rouge-score-rs", "reference", "fast", "perl")
