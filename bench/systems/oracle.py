@@ -47,15 +47,20 @@ class Oracle(System):
             Selection.validate(self, where)
             bad = [m for m in self.metric if m not in ORACLE_TYPES]
             if bad or not self.metric:
-                raise ConfigError(f"{where}.metric: {', '.join(bad) or 'empty'}; name one or more of "
-                                  f"{', '.join(ORACLE_TYPES)} (their mean F1 is maximised)")
+                raise ConfigError(
+                    f"{where}.metric: {', '.join(bad) or 'empty'}; name one or more of "
+                    f"{', '.join(ORACLE_TYPES)} (their mean F1 is maximised)"
+                )
 
     def __init__(self, name: str, config: Any) -> None:
         super().__init__(name, config)
         engine = resolve_engine("auto")
         if engine != "fast":
-            log.warning("%s: rouge-score-rs is not installed, so the oracle scores its candidates with rouge-score "
-                        "(the same choices, about 15x slower); pip install rouge-score-rs", name)
+            log.warning(
+                "%s: rouge-score-rs is not installed, so the oracle scores its candidates with rouge-score "
+                "(the same choices, about 15x slower); pip install rouge-score-rs",
+                name,
+            )
         self._engine = make_engine(engine, config.metric, config.stemmer)
 
     def summarize(self, articles: Sequence[Article], task: Task) -> list[str]:
@@ -63,8 +68,10 @@ class Oracle(System):
         for article in articles:
             reference = article.reference(task.target)
             if reference is None:
-                raise SystemError_(f"{self.name}: article {article.id!r} has no {task.target}; the oracle needs "
-                                   "the reference (the runner should skip articles without one)")
+                raise SystemError_(
+                    f"{self.name}: article {article.id!r} has no {task.target}; the oracle needs "
+                    "the reference (the runner should skip articles without one)"
+                )
             sentences = split_sentences(article.body)
             chosen = self.select(sentences, reference)
             out.append(compose(sentences, chosen, self.config, task))

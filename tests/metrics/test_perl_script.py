@@ -24,8 +24,11 @@ def test_without_perl_on_the_path_the_reason_says_so(tmp_path: Path, monkeypatch
 def test_a_failing_run_is_one_line_naming_the_script(tmp_path: Path) -> None:
     data_dir = build_data_dir(tmp_path / "data")
     assert (data_dir / "WordNet-2.0.exc.db").is_file() and (data_dir / "smart_common_words.txt").is_file()
-    with pytest.raises(MetricError, match=r"^ROUGE-1\.5\.5\.pl failed \(255\): Confidence interval should be "
-                                          r"within 0 and 100") as failed:
+    with pytest.raises(
+        MetricError,
+        match=r"^ROUGE-1\.5\.5\.pl failed \(255\): Confidence interval should be "
+        r"within 0 and 100",
+    ) as failed:
         run_perl(varied_pairs(3), "-c 200", tmp_path / "run", data_dir)
     assert "\n" not in str(failed.value)
     with pytest.raises(MetricError, match=r"failed \(2\): Cannot open .*missing/smart_common_words\.txt$"):

@@ -27,8 +27,7 @@ def run_script(*args: str) -> subprocess.CompletedProcess:
     """The script in a fresh interpreter, importing the ``bench`` under test (this checkout) first."""
     code_root = str(Path(bench.__file__).resolve().parents[1])
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [code_root, os.environ.get("PYTHONPATH")])))
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env,
-                          timeout=600)
+    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True, env=env, timeout=600)
 
 
 def test_anchor_lengths_follow_gpu_anchor() -> None:
@@ -59,17 +58,42 @@ def test_harness_matches_plain_generate_on_the_same_batches(shape: str, tmp_path
     counts.write_text(json.dumps([40, 400, 12, 90, 300, 7, 150]))
     out = tmp_path / "rows.jsonl"
     done = run_script(
-        "--shape", shape, "--device", "cpu", "--word-counts", str(counts), "--articles", "7",
-        "--max-input-tokens", "300", "--new-tokens", "5", "--baseline-articles", "2", "--plain-batch-size", "3",
-        "--variant", "batch_size=3", "--variant", "batch_size=3,cache=static", "--out", str(out))
+        "--shape",
+        shape,
+        "--device",
+        "cpu",
+        "--word-counts",
+        str(counts),
+        "--articles",
+        "7",
+        "--max-input-tokens",
+        "300",
+        "--new-tokens",
+        "5",
+        "--baseline-articles",
+        "2",
+        "--plain-batch-size",
+        "3",
+        "--variant",
+        "batch_size=3",
+        "--variant",
+        "batch_size=3,cache=static",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert done.stdout.splitlines() == out.read_text().splitlines()  # printed and appended alike
     assert rows[0]["setup"]["articles"] == 7 and rows[-1]["summary"]
     modes = {r["mode"]: r for r in rows if "mode" in r}
     same_batches = "plain generate sorted bs=3 longest first (harness batches)"
-    assert set(modes) == {"plain generate bs=1", "plain generate sorted bs=3 shortest first (anchor)", same_batches,
-                          "harness batch_size=3", "harness batch_size=3 cache=static"}
+    assert set(modes) == {
+        "plain generate bs=1",
+        "plain generate sorted bs=3 shortest first (anchor)",
+        same_batches,
+        "harness batch_size=3",
+        "harness batch_size=3 cache=static",
+    }
     for mode in ("harness batch_size=3", "harness batch_size=3 cache=static"):
         assert modes[mode]["agree_with"][same_batches] == "7/7"
         assert modes[mode]["articles_per_s"] > 0 and modes[mode]["new_tokens_per_s"] > 0

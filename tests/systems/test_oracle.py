@@ -12,8 +12,7 @@ from bench.errors import ConfigError, SystemError_
 from bench.systems import Task, create
 from bench.text import split_sentences
 
-BODY = ("The council met on Monday. A new bridge will cross the river. Work starts in May. "
-        "Residents welcomed the plan.")
+BODY = "The council met on Monday. A new bridge will cross the river. Work starts in May. Residents welcomed the plan."
 
 
 def test_picks_the_sentence_that_matches_the_headline() -> None:
@@ -42,24 +41,32 @@ def test_score_matches_rouge_score_on_joined_text() -> None:
 
 # Hand-made articles: each reference draws on two or three sentences, beside distractors that share words.
 ARTICLES = [
-    Article("flood", "Heavy rain fell across the north on Sunday. Rivers burst their banks in three towns. "
-            "The council opened emergency shelters for families. Football matches were cancelled. "
-            "Forecasters expect more rain on Tuesday.",
-            headline="Rivers burst banks as heavy rain hits towns",
-            standfirst="Heavy rain made rivers burst their banks in three towns, and the council opened shelters "
-                       "for families."),
-    Article("bank", "The central bank raised interest rates to 5%. Mortgage payments will rise for millions. "
-            "Shares fell sharply in London. Economists had expected the move. "
-            "The governor said inflation remained too high.",
-            headline="Bank raises rates as inflation stays high",
-            standfirst="The central bank raised rates to 5%, saying inflation remained too high; mortgage "
-                       "payments will rise."),
-    Article("cup", "The final went to extra time at Wembley. United won the cup with a late goal. "
-            "Fans celebrated in the streets of Manchester. The manager praised his young players. "
-            "Tickets had sold out in an hour.",
-            headline="United win cup with late goal at Wembley",
-            standfirst="A late goal in extra time won United the cup at Wembley, and fans celebrated in "
-                       "Manchester."),
+    Article(
+        "flood",
+        "Heavy rain fell across the north on Sunday. Rivers burst their banks in three towns. "
+        "The council opened emergency shelters for families. Football matches were cancelled. "
+        "Forecasters expect more rain on Tuesday.",
+        headline="Rivers burst banks as heavy rain hits towns",
+        standfirst="Heavy rain made rivers burst their banks in three towns, and the council opened shelters "
+        "for families.",
+    ),
+    Article(
+        "bank",
+        "The central bank raised interest rates to 5%. Mortgage payments will rise for millions. "
+        "Shares fell sharply in London. Economists had expected the move. "
+        "The governor said inflation remained too high.",
+        headline="Bank raises rates as inflation stays high",
+        standfirst="The central bank raised rates to 5%, saying inflation remained too high; mortgage "
+        "payments will rise.",
+    ),
+    Article(
+        "cup",
+        "The final went to extra time at Wembley. United won the cup with a late goal. "
+        "Fans celebrated in the streets of Manchester. The manager praised his young players. "
+        "Tickets had sold out in an hour.",
+        headline="United win cup with late goal at Wembley",
+        standfirst="A late goal in extra time won United the cup at Wembley, and fans celebrated in Manchester.",
+    ),
 ]
 
 

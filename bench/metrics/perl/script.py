@@ -27,8 +27,19 @@ from pathlib import Path
 from bench.errors import MetricError
 from bench.metrics.perl.data import EXCEPTION_FILE_ORDER, rouge_release_dir
 
-__all__ = ["Pair", "PerlRun", "Triple", "unavailable_reason", "build_data_dir", "run_perl", "start_perl",
-           "finish_perl", "parse_output", "metric_key", "perl_porter"]
+__all__ = [
+    "Pair",
+    "PerlRun",
+    "Triple",
+    "unavailable_reason",
+    "build_data_dir",
+    "run_perl",
+    "start_perl",
+    "finish_perl",
+    "parse_output",
+    "metric_key",
+    "perl_porter",
+]
 
 Triple = tuple[float, float, float]
 Pair = tuple[list[str], list[list[str]]]  # (prediction sentences, [reference sentences, ...])
@@ -69,11 +80,17 @@ def build_data_dir(dest: Path) -> Path:
         single.mkdir()
         shutil.copy(exceptions / name, single / name)
         # the builder opens each file relative to the current directory, hence cwd=single
-        built = subprocess.run(["perl", str(exceptions / "buildExeptionDB.pl"), ".", "exc", str(database)],
-                               cwd=single, capture_output=True, text=True)
+        built = subprocess.run(
+            ["perl", str(exceptions / "buildExeptionDB.pl"), ".", "exc", str(database)],
+            cwd=single,
+            capture_output=True,
+            text=True,
+        )
         if built.returncode != 0:
-            raise MetricError(f"buildExeptionDB.pl failed on {exceptions / name} ({built.returncode}): "
-                              f"{_last_lines(built.stderr)}; check that perl has DB_File")
+            raise MetricError(
+                f"buildExeptionDB.pl failed on {exceptions / name} ({built.returncode}): "
+                f"{_last_lines(built.stderr)}; check that perl has DB_File"
+            )
     return dest
 
 
@@ -145,8 +162,9 @@ def run_perl(pairs: Sequence[Pair], flags: str, folder: Path, data_dir: Path) ->
 def perl_porter(words: Sequence[str]) -> list[str]:
     """The script's own ``stem`` subroutine applied to each word (its Porter code, run by perl)."""
     source = (rouge_release_dir() / "ROUGE-1.5.5.pl").read_text(encoding="latin-1")
-    porter = source[source.index("# Porter stemmer in Perl"):]
+    porter = source[source.index("# Porter stemmer in Perl") :]
     program = porter + '\ninitialise();\nwhile (defined(my $w = <STDIN>)) { chomp $w; print stem($w), "\\n"; }\n'
-    result = subprocess.run(["perl", "-e", program], input="\n".join(words) + "\n", capture_output=True,
-                            text=True, check=True)
-    return result.stdout.split("\n")[:len(words)]
+    result = subprocess.run(
+        ["perl", "-e", program], input="\n".join(words) + "\n", capture_output=True, text=True, check=True
+    )
+    return result.stdout.split("\n")[: len(words)]

@@ -20,11 +20,31 @@ from typing import Any
 from bench.errors import SystemError_
 
 # Re-exported for the modules that still import them from here; new code imports them from bench.sources.
-from bench.sources import (CACHE_ENV, ModelSource, cache_root, hash_directory, resolve_source, sha256_file,
-                           source_identity, weights_identity)
+from bench.sources import (
+    CACHE_ENV,
+    ModelSource,
+    cache_root,
+    hash_directory,
+    resolve_source,
+    sha256_file,
+    source_identity,
+    weights_identity,
+)
 
-__all__ = ["CACHE_ENV", "ModelSource", "cache_root", "resolve_source", "source_identity", "weights_identity",
-           "load_tokenizer", "load_model", "load_error", "pretrained_location", "sha256_file", "hash_directory"]
+__all__ = [
+    "CACHE_ENV",
+    "ModelSource",
+    "cache_root",
+    "resolve_source",
+    "source_identity",
+    "weights_identity",
+    "load_tokenizer",
+    "load_model",
+    "load_error",
+    "pretrained_location",
+    "sha256_file",
+    "hash_directory",
+]
 
 log = logging.getLogger(__name__)
 
@@ -39,15 +59,19 @@ def load_error(source: ModelSource, what: str, exc: Exception) -> SystemError_:
     """One clear line for a failed load: offline hub id, unreadable GGUF, or the loader's own first line."""
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     if source.kind == "hub" and _offline():
-        return SystemError_(f"model {source.spec!r}: no such local directory, and as a hub id it is not in the "
-                            "local Hugging Face cache while HF_HUB_OFFLINE=1; download it once with network access, "
-                            "or set model: to a local directory or .gguf file")
+        return SystemError_(
+            f"model {source.spec!r}: no such local directory, and as a hub id it is not in the "
+            "local Hugging Face cache while HF_HUB_OFFLINE=1; download it once with network access, "
+            "or set model: to a local directory or .gguf file"
+        )
     if source.kind == "gguf":
         import transformers
 
-        return SystemError_(f"model {source.spec!r}: transformers {transformers.__version__} cannot read this "
-                            f"GGUF {what} ({first}); use a GGUF of an architecture transformers supports, "
-                            "or a directory saved with save_pretrained")
+        return SystemError_(
+            f"model {source.spec!r}: transformers {transformers.__version__} cannot read this "
+            f"GGUF {what} ({first}); use a GGUF of an architecture transformers supports, "
+            "or a directory saved with save_pretrained"
+        )
     return SystemError_(f"model {source.spec!r}: cannot load the {what} ({first})")
 
 
