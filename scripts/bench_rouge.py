@@ -33,7 +33,6 @@ from multiprocessing import Pool
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 BBC = REPO.parent / "shared" / "corpora" / "bbc-news-2004" / "articles.jsonl"
 SHAPES = ("headline", "standfirst", "long")
 ENGINES = ("rouge-score", "rouge-score-rs", "reference", "fast", "perl")
@@ -51,6 +50,7 @@ def _synthetic(n: int) -> list[dict]:
 
     def text(k: int) -> str:
         return " ".join(rng.choice(vocab) + ("." if rng.random() < 0.06 else "") for _ in range(k))
+
     return [{"headline": text(8), "standfirst": text(25), "body": text(600)} for _ in range(n)]
 
 
@@ -111,7 +111,7 @@ def measure(engine: str, shape: str, mode: str, n: int, repeat: int, types: tupl
     if mode == "all" and engine not in ("fast", "rouge-score-rs"):
         cores = os.cpu_count() or 1
         size = max(1, len(preds) // (cores * 8))
-        chunks = [(preds[i:i + size], refs[i:i + size]) for i in range(0, len(preds), size)]
+        chunks = [(preds[i : i + size], refs[i : i + size]) for i in range(0, len(preds), size)]
         with Pool(cores, initializer=_init_worker, initargs=(engine, types)) as pool:
             pool.map(_score_chunk, chunks[:cores])  # warm up every worker
             for _ in range(repeat):
@@ -125,16 +125,27 @@ def measure(engine: str, shape: str, mode: str, n: int, repeat: int, types: tupl
             t = time.perf_counter()
             score(preds, refs)
             best = max(best, len(preds) / (time.perf_counter() - t))
-    return {"engine": engine, "shape": shape, "mode": mode, "pairs": len(preds), "pairs_per_s": best,
-            "source": source}
+    return {"engine": engine, "shape": shape, "mode": mode, "pairs": len(preds), "pairs_per_s": best, "source": source}
 
 
 def _run_child(engine: str, shape: str, mode: str, n: int, repeat: int, types: str) -> dict:
     env = dict(os.environ)
     if engine in ("fast", "rouge-score-rs") and mode == "1":
         env["RAYON_NUM_THREADS"] = "1"
-    cmd = [sys.executable, __file__, "--one", engine, shape, mode, "--pairs", str(n), "--repeat", str(repeat),
-           "--types", types]
+    cmd = [
+        sys.executable,
+        __file__,
+        "--one",
+        engine,
+        shape,
+        mode,
+        "--pairs",
+        str(n),
+        "--repeat",
+        str(repeat),
+        "--types",
+        types,
+    ]
     out = subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -167,8 +178,10 @@ def main() -> None:
         same = r["pairs_per_s"] / base.get((r["shape"], r["mode"]), float("nan"))
         one = r["pairs_per_s"] / base1.get(r["shape"], float("nan"))
         mode = "1 core" if r["mode"] == "1" else "all"
-        print(f"{r['shape']:<11} {r['engine']:<12} {mode:<9} {r['pairs']:>6} {r['pairs_per_s']:>10.0f} "
-              f"{same:>10.1f} {one:>10.1f}")
+        print(
+            f"{r['shape']:<11} {r['engine']:<12} {mode:<9} {r['pairs']:>6} {r['pairs_per_s']:>10.0f} "
+            f"{same:>10.1f} {one:>10.1f}"
+        )
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1))
 

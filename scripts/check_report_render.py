@@ -43,8 +43,10 @@ def check(run_dir: Path, screenshot: Path) -> list[str]:
     articles = len(re.findall(r'<details class="article"', dom))
     distinct = run.predictions["article_hash"].nunique()
     print(f"charts: {charts}; article blocks: {articles} (predictions.jsonl has {distinct} articles)")
-    print(f"screenshot: {rendered.screenshot} ({rendered.screenshot.stat().st_size} bytes); report: {html} "
-          f"({html.stat().st_size} bytes)")
+    print(
+        f"screenshot: {rendered.screenshot} ({rendered.screenshot.stat().st_size} bytes); report: {html} "
+        f"({html.stat().st_size} bytes)"
+    )
     if charts < 2 * len(run.targets) + 1:
         problems.append(f"only {charts} charts rendered, expected {2 * len(run.targets) + 1}")
     if articles != distinct:

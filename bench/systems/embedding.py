@@ -18,10 +18,10 @@ import numpy as np
 
 from bench.article import Article
 from bench.errors import ConfigError, SystemError_
+from bench.sources import ModelSource, resolve_source, weights_identity
 from bench.systems.base import System, Task, register
-from bench.systems.hf.devices import check_device_spec, pick_device
 from bench.systems.extractive import Selection, compose
-from bench.systems.hf.loading import ModelSource, resolve_source, weights_identity
+from bench.systems.hf.devices import check_device_spec, pick_device
 from bench.text import split_sentences
 
 __all__ = ["EmbeddingCentroid", "centroid_ranking", "mmr_ranking", "DEFAULT_EMBEDDER"]

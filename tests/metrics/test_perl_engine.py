@@ -19,11 +19,10 @@ import pytest
 
 from bench.errors import MetricError
 from bench.metrics.perl import data as perl_data
-from bench.metrics.perl.engine import (PerlSettings, corpus_interval, corpus_mean, perl_engine_version,
-                                       score_perl)
+from bench.metrics.perl.engine import PerlSettings, corpus_interval, corpus_mean, perl_engine_version, score_perl
+from bench.metrics.perl.pairs import varied_pairs
+from bench.metrics.perl.script import build_data_dir, finish_perl, perl_porter, run_perl, start_perl, unavailable_reason
 from bench.metrics.perl.stem import porter_stem, stem_token
-from tests.metrics.perl_reference import (build_data_dir, finish_perl, perl_porter, run_perl, start_perl,
-                                          unavailable_reason, varied_pairs)
 
 N_PAIRS = 1000
 SETTINGS = {

@@ -270,8 +270,8 @@ def test_aggregate_is_the_mean_with_a_seeded_interval() -> None:
 ], ids=["defaults", "r300-s-l12-p0.3-fB", "nostem-b60"])
 def test_perl_engine_through_rouge_matches_the_perl_script(tmp_path, settings: dict, published: str) -> None:
     """Any YAML settings of engine perl: run the real script with the flags the signature publishes."""
+    from bench.metrics.perl import script as perl_reference
     from bench.text import split_sentences
-    from tests.metrics import perl_reference
 
     reason = perl_reference.unavailable_reason()
     if reason:

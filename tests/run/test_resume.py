@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+import bench
 from bench.config import load_config
 from bench.errors import RunError
 from bench.run.execute import execute
@@ -27,6 +28,7 @@ from bench.run.rundir import open_run
 
 N_ARTICLES, CHUNK, HANG_AT = 40, 4, 7  # the 7th summarize() call hangs: 6 chunks (24 predictions) are cached
 SYSTEMS, TARGETS = ("slow-a", "slow-b"), ("headline", "standfirst")
+CODE_ROOT = str(Path(bench.__file__).resolve().parents[1])  # the subprocesses import the bench under test
 
 PLUGIN = '''
 import os, time
@@ -57,8 +59,7 @@ class SlowTest(System):
 
 WRAPPER = '''
 import os, sys, time
-sys.path.insert(0, sys.argv.pop(1))
-import slow_plugin  # registers kind "slow-test"
+import slow_plugin  # registers kind "slow-test"; found beside this file (the script's folder is on sys.path)
 from bench.cli import main
 
 _replace = os.replace
@@ -117,7 +118,8 @@ def _no_leftover_processes():
 
 def _start(ws: Path, env_extra: dict[str, str]) -> subprocess.Popen:
     env = dict(os.environ, SLOW_LOG=str(ws / "generated.log"), SLOW_READY=str(ws / "ready"), **env_extra)
-    cmd = [sys.executable, str(ws / "run_bench.py"), str(ws), "run", str(ws / "slow.yaml"), "-q",
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [CODE_ROOT, os.environ.get("PYTHONPATH")]))  # this bench
+    cmd = [sys.executable, str(ws / "run_bench.py"), "run", str(ws / "slow.yaml"), "-q",
            "--output", str(ws / "results")]
     proc = subprocess.Popen(cmd, cwd=ws, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _STARTED.append(proc)

@@ -1,6 +1,6 @@
 """Random-weight models of the shapes users benchmark (BART-large, gemma-3-270m), for speed measurements
 where real weights cannot be fetched — the same configs as ../shared/perf/gpu_anchor.py — plus tiny
-versions for smoke tests on a CPU.
+versions for smoke tests on a CPU. Used by ``scripts/bench_generation.py --shape``.
 
 Each is saved with ``save_pretrained`` next to a word-level tokenizer that names every id (``t<id>``), so
 a decoded output is exactly its token ids and two runs agree as texts only when they agree as ids.
@@ -15,30 +15,76 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.errors import SystemError_
+
 __all__ = ["SHAPES", "build_shaped_model", "anchor_lengths", "anchor_inputs"]
 
-_BART_LARGE = dict(vocab_size=50265, d_model=1024, encoder_layers=12, decoder_layers=12, encoder_attention_heads=16,
-                   decoder_attention_heads=16, encoder_ffn_dim=4096, decoder_ffn_dim=4096,
-                   max_position_embeddings=1024, forced_bos_token_id=None)
-_GEMMA3_270M = dict(vocab_size=262144, hidden_size=640, intermediate_size=2048, num_hidden_layers=18,
-                    num_attention_heads=4, num_key_value_heads=1, head_dim=256, max_position_embeddings=32768,
-                    sliding_window=512)
+_BART_LARGE: dict[str, Any] = {
+    "vocab_size": 50265,
+    "d_model": 1024,
+    "encoder_layers": 12,
+    "decoder_layers": 12,
+    "encoder_attention_heads": 16,
+    "decoder_attention_heads": 16,
+    "encoder_ffn_dim": 4096,
+    "decoder_ffn_dim": 4096,
+    "max_position_embeddings": 1024,
+    "forced_bos_token_id": None,
+}
+_GEMMA3_270M: dict[str, Any] = {
+    "vocab_size": 262144,
+    "hidden_size": 640,
+    "intermediate_size": 2048,
+    "num_hidden_layers": 18,
+    "num_attention_heads": 4,
+    "num_key_value_heads": 1,
+    "head_dim": 256,
+    "max_position_embeddings": 32768,
+    "sliding_window": 512,
+}
 
 # name: (harness kind, transformers class, config class, config kwargs); tiny-* keep the structure, shrink sizes
 SHAPES: dict[str, tuple[str, str, str, dict[str, Any]]] = {
     "bart-large": ("seq2seq", "BartForConditionalGeneration", "BartConfig", _BART_LARGE),
     "gemma3-270m": ("causal-lm", "Gemma3ForCausalLM", "Gemma3TextConfig", _GEMMA3_270M),
-    "tiny-bart": ("seq2seq", "BartForConditionalGeneration", "BartConfig", {
-        **_BART_LARGE, "vocab_size": 512, "d_model": 32, "encoder_layers": 2, "decoder_layers": 2,
-        "encoder_attention_heads": 4, "decoder_attention_heads": 4, "encoder_ffn_dim": 64, "decoder_ffn_dim": 64}),
-    "tiny-gemma3": ("causal-lm", "Gemma3ForCausalLM", "Gemma3TextConfig", {
-        **_GEMMA3_270M, "vocab_size": 512, "hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2,
-        "num_attention_heads": 2, "head_dim": 16, "max_position_embeddings": 2048, "sliding_window": 16,
-        "layer_types": ["sliding_attention", "full_attention"], "initializer_range": 0.3}),
+    "tiny-bart": (
+        "seq2seq",
+        "BartForConditionalGeneration",
+        "BartConfig",
+        {
+            **_BART_LARGE,
+            "vocab_size": 512,
+            "d_model": 32,
+            "encoder_layers": 2,
+            "decoder_layers": 2,
+            "encoder_attention_heads": 4,
+            "decoder_attention_heads": 4,
+            "encoder_ffn_dim": 64,
+            "decoder_ffn_dim": 64,
+        },
+    ),
+    "tiny-gemma3": (
+        "causal-lm",
+        "Gemma3ForCausalLM",
+        "Gemma3TextConfig",
+        {
+            **_GEMMA3_270M,
+            "vocab_size": 512,
+            "hidden_size": 32,
+            "intermediate_size": 64,
+            "num_hidden_layers": 2,
+            "num_attention_heads": 2,
+            "head_dim": 16,
+            "max_position_embeddings": 2048,
+            "sliding_window": 16,
+            "layer_types": ["sliding_attention", "full_attention"],
+            "initializer_range": 0.3,
+        },
+    ),
 }
 
 
-def _tokenizer(config: Any, max_length: int):
+def _tokenizer(config: Any, max_length: int) -> Any:
     """Word-level tokenizer over ``t0 … t<vocab-1>``, special tokens at the config's pad/eos/bos ids."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
@@ -50,8 +96,14 @@ def _tokenizer(config: Any, max_length: int):
     tok = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     tok.decoder = decoders.WordPiece(prefix="##")  # joins tokens with spaces
-    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", eos_token="</s>", bos_token="<s>",
-                                   unk_token="<unk>", model_max_length=max_length)
+    return PreTrainedTokenizerFast(
+        tokenizer_object=tok,
+        pad_token="<pad>",
+        eos_token="</s>",
+        bos_token="<s>",
+        unk_token="<unk>",
+        model_max_length=max_length,
+    )
 
 
 def build_shaped_model(shape: str, out: Path, device: str = "cpu", seed: int = 0) -> tuple[str, int]:
@@ -63,7 +115,7 @@ def build_shaped_model(shape: str, out: Path, device: str = "cpu", seed: int = 0
     import transformers
 
     if shape not in SHAPES:
-        raise ValueError(f"unknown shape {shape!r}; known: {', '.join(SHAPES)}")
+        raise SystemError_(f"unknown model shape {shape!r}; known: {', '.join(SHAPES)}")
     kind, model_cls, config_cls, kwargs = SHAPES[shape]
     config = getattr(transformers, config_cls)(**kwargs)
     torch.manual_seed(seed)
