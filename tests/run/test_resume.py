@@ -240,3 +240,36 @@ def test_config_edit_regenerates_only_the_edited_system(tmp_path, small_corpus):
     assert first_manifest["cache"]["generated"] == 10
     files = {p.stem: len(p.read_text().splitlines()) for p in (out / ".cache").glob("*.jsonl")}
     assert sorted(files.values()) == [5, 5, 5]  # old lead, new lead, lead-words: nothing appended twice
+
+
+def test_cache_line_with_a_non_text_prediction_is_regenerated_once_and_scored(tmp_path, small_config, caplog):
+    out = tmp_path / "results"
+    first = execute(load_config(small_config), output_root=out)
+    cache_file = next(p for p in sorted((out / ".cache").glob("*.jsonl"))
+                      if p.stem == first.units[0].fingerprint)
+    lines = cache_file.read_text().splitlines()
+    damaged = json.loads(lines[0])
+    damaged["prediction"] = 123  # well-formed JSON, wrong type: scoring used to raise TypeError
+    cache_file.write_text("\n".join([json.dumps(damaged), *lines[1:]]) + "\n")
+
+    with caplog.at_level("WARNING", logger="bench.run.cache"):
+        second = execute(load_config(small_config), output_root=out)
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1
+    assert "dropped 1 invalid cache line(s) (first: line 1, 'prediction' is int 123" in warnings[0]
+    assert sum(u.generated for u in second.units) == 1  # just the dropped one
+    assert _scores(second.summary) == _scores(first.summary)  # the same numbers as the clean run
+    assert (second.run_dir / "scores.jsonl").read_text() == (first.run_dir / "scores.jsonl").read_text()
+    repaired = [json.loads(line) for line in cache_file.read_text().splitlines()]
+    assert sorted((r["key"], r["prediction"]) for r in repaired) == \
+        sorted((r["key"], r["prediction"]) for r in map(json.loads, lines))  # each key once, all text again
+
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="bench.run.cache"):
+        third = execute(load_config(small_config), output_root=out)
+    assert caplog.records == [] and sum(u.generated for u in third.units) == 0  # the warning came once
+
+
+def _scores(rows: list[dict]) -> dict[tuple[str, str], dict]:
+    """Each summary row's metric values (the dict-valued fields), without counts and timings."""
+    return {(r["system"], r["target"]): {k: v for k, v in r.items() if isinstance(v, dict)} for r in rows}
