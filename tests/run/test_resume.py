@@ -1,9 +1,9 @@
 """Crash safety, proven on real processes: ``kill -9`` mid-generation, then the same command, finishes
 the run with every prediction generated exactly once; a config edit regenerates only the edited system.
 
-The kill tests run ``bench run`` in a subprocess with a test-only system kind (written below as a plugin
-file) that logs every prediction it produces and, on a chosen call, signals and hangs until it is killed;
-the second kill lands just before the summary's atomic rename.
+The kill tests run ``bench run`` in a subprocess with a test-only system kind (tests/run/slow_system.py)
+that logs every prediction it produces and, on a chosen call, signals and hangs until it is killed; the
+second kill lands just before the summary's atomic rename.
 """
 
 from __future__ import annotations
@@ -24,71 +24,16 @@ from bench.config import load_config
 from bench.errors import RunError
 from bench.run.execute import execute
 from bench.run.rundir import open_run
+from tests.run.slow_system import install, write_corpus
 
 N_ARTICLES, CHUNK, HANG_AT = 40, 4, 7  # the 7th summarize() call hangs: 6 chunks (24 predictions) are cached
 SYSTEMS, TARGETS = ("slow-a", "slow-b"), ("headline", "standfirst")
 
-PLUGIN = '''
-import os, time
-from dataclasses import dataclass
-from bench.systems.base import System, register
-
-
-@register("slow-test")
-class SlowTest(System):
-    @dataclass(frozen=True)
-    class Config:
-        words: int = 3
-
-    calls = 0
-
-    def summarize(self, articles, task):
-        type(self).calls += 1
-        if type(self).calls == int(os.environ.get("SLOW_HANG_AT", "0")):
-            open(os.environ["SLOW_READY"], "w").close()
-            time.sleep(600)  # killed here, mid-generation
-        outputs = [" ".join(a.body.split()[: self.config.words]) for a in articles]
-        with open(os.environ["SLOW_LOG"], "a") as fh:  # one line per prediction actually produced
-            fh.write("".join(f"{self.name}\\t{task.target}\\t{a.id}\\n" for a in articles))
-            fh.flush()
-            os.fsync(fh.fileno())
-        return outputs
-'''
-
-WRAPPER = '''
-import os, sys, time
-sys.path.insert(0, sys.argv.pop(1))
-import slow_plugin  # registers kind "slow-test"
-from bench.cli import main
-
-_replace = os.replace
-
-
-def replace(src, dst, *args, **kwargs):  # SLOW_HANG_FILE: hang just before that file's atomic rename
-    if os.path.basename(dst) == os.environ.get("SLOW_HANG_FILE"):
-        open(os.environ["SLOW_READY"], "w").close()
-        time.sleep(600)
-    return _replace(src, dst, *args, **kwargs)
-
-
-os.replace = replace
-sys.exit(main(sys.argv[1:]))
-'''
-
-
-def _corpus(path: Path) -> None:
-    rows = [{"id": f"n{i:03d}", "headline": f"Headline number {i} about topic {i % 7}",
-             "standfirst": f"A standfirst for story {i}. It has two sentences.",
-             "body": f"Story {i} begins with news of item {i}. The second sentence adds {i * 3} facts.\n\n"
-                     f"A later paragraph on topic {i % 7} closes it."} for i in range(N_ARTICLES)]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
-
 
 @pytest.fixture
 def workspace(tmp_path):
-    _corpus(tmp_path / "corpus.jsonl")
-    (tmp_path / "slow_plugin.py").write_text(PLUGIN)
-    (tmp_path / "run_bench.py").write_text(WRAPPER)
+    write_corpus(tmp_path / "corpus.jsonl", N_ARTICLES)
+    install(tmp_path)
     (tmp_path / "slow.yaml").write_text(textwrap.dedent(f"""
         name: slow
         corpus: {{path: corpus.jsonl}}
