@@ -277,8 +277,9 @@ def _release(fd: int) -> None:
         os.close(fd)
 
 
-def kept_note(cache_root: Path) -> str:
-    """What a failed run kept: ``'N predictions are kept in the cache at ROOT; ...'`` (one clause)."""
+def kept_note(cache_root: Path) -> str | None:
+    """What a failed run kept, as one clause: ``'N prediction(s) are kept in the cache at ROOT; ...'``;
+    None when the cache holds nothing."""
     count = 0
     for path in sorted(cache_root.glob("*.jsonl")) if cache_root.is_dir() else []:
         try:
@@ -286,15 +287,19 @@ def kept_note(cache_root: Path) -> str:
         except OSError:
             continue
     if not count:
-        return f"no predictions are cached at {cache_root}"
+        return None
     return (f"{count} prediction(s) are kept in the cache at {cache_root}; free space and rerun the same command "
             f"to reuse them (or copy that folder to DIR/.cache and rerun with --output DIR)")
 
 
 @contextmanager
 def note_kept_on_failure(cache_root: Path) -> Iterator[None]:
-    """Re-raise a RunError from the block with :func:`kept_note` appended (still one line)."""
+    """Re-raise a RunError from the block with :func:`kept_note` appended (still one line), so a run that
+    stops on a full or read-only disk says what it kept."""
     try:
         yield
     except RunError as exc:
-        raise RunError(f"{exc} — {kept_note(cache_root)}") from None
+        note = kept_note(cache_root)
+        if note is None:
+            raise
+        raise RunError(f"{exc} — {note}") from None

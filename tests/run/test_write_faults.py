@@ -21,9 +21,11 @@ from pathlib import Path
 
 import pytest
 
+from bench.config import load_config
 from bench.errors import RunError
 from bench.files import write_text_atomic
-from bench.run.cache import PredictionCache
+from bench.run.cache import PredictionCache, note_kept_on_failure
+from bench.run.execute import execute
 from bench.run.rundir import create_run_dir
 
 PAGE = 4096
@@ -221,3 +223,19 @@ def test_output_naming_a_file_is_one_line(tmp_path, small_config):
     below = taken / "sub"  # a file in the middle of the path
     line = _one_error_line(_bench("run", str(small_config), "--output", str(below), "-q"))
     assert f"{below}: cannot create the run directory (a part of the path is a file, not a folder)" in line
+
+
+def test_note_kept_on_failure_says_what_a_run_on_a_full_disk_kept(tmpfs, small_config):
+    """What execute should wrap its writes in (``with note_kept_on_failure(output_root / ".cache"):``)."""
+    out = tmpfs(1024) / "results"
+    execute(load_config(small_config), output_root=out)
+    _fill(out.parent, leave_pages=1)
+    cache = out / ".cache"
+    with pytest.raises(RunError) as caught, note_kept_on_failure(cache):
+        execute(load_config(small_config), output_root=out)
+    message = str(caught.value)
+    assert "/predictions.jsonl: cannot write (disk full)" in message and "\n" not in message
+    assert f" — 10 prediction(s) are kept in the cache at {cache}; free space and rerun the same command" in message
+    with pytest.raises(RunError) as caught, note_kept_on_failure(out.parent / "elsewhere"):
+        create_run_dir(out.parent / "filler", "small")  # nothing cached there: the error alone
+    assert str(caught.value) == f"{out.parent / 'filler'}: is a file, not a folder; pass --output DIR naming a folder"
