@@ -73,7 +73,10 @@ class PredictionCache:
         self.close()
 
     def __del__(self) -> None:  # a cache dropped without close() must not keep others waiting
-        self.close()
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 — at interpreter exit the lock goes with the process anyway
+            pass
 
     def close(self) -> None:
         """Release the lock (another run waiting for it goes on); the cache stays readable in memory."""
