@@ -1,8 +1,14 @@
 """Files written atomically (temp name, fsync, rename: never torn) and JSONL read line by line with
-errors that name the file and line. Used by run directories, ``bench ingest`` and the report."""
+errors that name the file and line. Used by run directories, ``bench ingest`` and the report.
+
+A write that fails for a reason of the disk (full, read-only, over the file-size limit, no permission)
+raises :class:`~bench.errors.RunError` with one line: the path, the reason in words and what to do. It
+leaves no temp file behind and the file it was replacing untouched.
+"""
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import tempfile
@@ -14,21 +20,68 @@ import yaml
 
 from bench.errors import RunError
 
-__all__ = ["write_text_atomic", "write_json", "write_jsonl", "write_yaml", "read_jsonl"]
+__all__ = ["write_text_atomic", "write_json", "write_jsonl", "write_yaml", "read_jsonl", "os_error_reason",
+           "write_error"]
+
+#: errno -> (the reason in words, what to do; ``{write}`` is "write to" or the caller's option)
+_REASONS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: ("disk full", "free space on that disk, or {write} a folder on another disk"),
+    errno.EDQUOT: ("disk quota exceeded", "free space on that disk, or {write} a folder on another disk"),
+    errno.EROFS: ("read-only file system", "{write} a folder on a writable disk"),
+    errno.EFBIG: ("file too large: over the file-size limit (ulimit -f) or the file system's maximum",
+                  "raise the limit (ulimit -f unlimited), or {write} a folder on another file system"),
+    errno.EACCES: ("permission denied", "{write} a folder you may write to"),
+    errno.EPERM: ("operation not permitted", "{write} a folder you may write to"),
+    errno.ENOTDIR: ("a part of the path is a file, not a folder", "{write} a folder"),
+    errno.EEXIST: ("a file of that name is in the way", "move that file away, or {write} another folder"),
+    errno.EISDIR: ("it is a folder, not a file", "{write} a file name"),
+    errno.EIO: ("input/output error from the disk", "check the disk (dmesg), or {write} a folder on another one"),
+}
+
+
+def os_error_reason(exc: OSError) -> str:
+    """The reason of an OS error in words: ``'disk full'``, ``'read-only file system'``, ..."""
+    known = _REASONS.get(exc.errno) if exc.errno is not None else None
+    return known[0] if known else (exc.strerror or type(exc).__name__)
+
+
+def write_error(path: Path, exc: OSError, doing: str = "cannot write", option: str | None = None) -> RunError:
+    """One-line RunError for a failed write, e.g. ``'<path>: cannot write (disk full); free space on that
+    disk, or pass --output DIR naming a folder on another disk'`` when ``option='--output DIR'``."""
+    known = _REASONS.get(exc.errno) if exc.errno is not None else None
+    fix = known[1] if known else "{write} a folder that exists and is writable"
+    write = f"pass {option} naming" if option else "write to"
+    return RunError(f"{path}: {doing} ({os_error_reason(exc)}); {fix.format(write=write)}")
+
 
 def write_text_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temp file in the same folder, fsync and rename."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write ``text`` to ``path`` via a temp file in the same folder, fsync and rename.
+
+    On any failure the temp file is removed and ``path`` keeps its old content (or stays absent);
+    an OS error becomes a one-line RunError (see :func:`write_error`)."""
+    tmp: str | None = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; results are meant to be shared
         os.replace(tmp, path)
+    except OSError as exc:
+        _discard(tmp)
+        raise write_error(path, exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        _discard(tmp)
         raise
+
+
+def _discard(tmp: str | None) -> None:
+    if tmp is not None:
+        try:
+            Path(tmp).unlink(missing_ok=True)
+        except OSError:  # the folder went read-only under us: nothing more we can do
+            pass
 
 
 def _umask() -> int:

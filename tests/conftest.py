@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -52,3 +54,53 @@ metrics:
   rouge: {{bootstrap: 200, seed: 7}}
 """)
     return path
+
+
+# --- the skip summary: a partial run must not pass for a full one -----------------------------------------
+
+#: how a skip reason names the Debian package that would let the test run (first match wins)
+_PACKAGE_IN_REASON = (re.compile(r"apt-get install ([a-z0-9][a-z0-9.+-]*)"),
+                      re.compile(r"install Debian's ([a-z0-9][a-z0-9.+-]*)"))
+#: skips that name no package but whose package is known (libxml-parser-perl pulls in perl itself)
+_PACKAGE_FOR_TOPIC = (("ROUGE-1.5.5.pl", "libxml-parser-perl"), ("chromium", "chromium"))
+
+
+def missing_package(reason: str) -> str | None:
+    """The Debian package a skipped test needs, read from its skip reason; None for other skips."""
+    for pattern in _PACKAGE_IN_REASON:
+        found = pattern.search(reason)
+        if found:
+            return found.group(1)
+    return next((package for topic, package in _PACKAGE_FOR_TOPIC if topic in reason), None)
+
+
+def skip_summary(reasons: list[str]) -> str | None:
+    """One line for the end of the run: how many tests skipped, which packages they need, how to install."""
+    if not reasons:
+        return None
+    needs = Counter(missing_package(r) for r in reasons)
+    others = needs.pop(None, 0)
+    parts = [f"{n} need{'s' if n == 1 else ''} {package}" for package, n in needs.most_common()]
+    if others:
+        parts.append(f"{others} for other reasons (-rs lists them)")
+    line = f"{len(reasons)} test{'s' if len(reasons) != 1 else ''} skipped, so this is not a full run: " + \
+        ", ".join(parts)
+    if needs:
+        line += f" — install: apt-get install {' '.join(package for package, _ in needs.most_common())}"
+    return line
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    return reason.removeprefix("Skipped: ")
+
+
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001 — pytest's signature
+    """After pytest's own summary, just above the final counts: the skip line of :func:`skip_summary`."""
+    yield
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if r.skipped]
+    line = skip_summary([_skip_reason(r) for r in skipped])
+    if line:
+        terminalreporter.write_line(line, yellow=True, bold=True)

@@ -2,41 +2,87 @@
 
 One JSONL file per system fingerprint under ``<results>/.cache/``; a line is keyed by
 ``(task key, article content hash)``. A run killed at any moment loses nothing already written, and the
-next run with the same system settings reuses every line instead of generating it again. A torn last line
-(the process died mid-write) is dropped on open, and the file is cut back to its last complete line.
+next run with the same system settings reuses every line instead of generating it again.
+
+On open, every line is checked: a torn last line (the process died mid-write) is cut off, and a line that
+is not a valid record (not JSON, or a ``prediction`` that is not text) is dropped from the file with one
+warning, so it is generated again once and never poisons a later run. An append that fails (disk full,
+file-size limit) is cut back to the last complete line and raises :class:`~bench.errors.RunError`.
+
+While a cache is open its process holds an exclusive ``flock`` on ``<fingerprint>.lock`` beside it: a
+second run with the same system settings waits (and says so), then reads what the first wrote and reuses
+it, so two runs on one output folder never generate a prediction twice nor interleave their appends.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
+import math
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 from bench.errors import RunError
+from bench.files import write_error, write_text_atomic
 
-__all__ = ["PredictionCache"]
+__all__ = ["PredictionCache", "kept_note", "note_kept_on_failure"]
 
 log = logging.getLogger(__name__)
 
+_OPTION = "--output DIR"  # how a user moves the cache (it lives in <output>/.cache)
+
 
 class PredictionCache:
-    """Append-only store of one system's predictions, keyed by (task, article hash)."""
+    """Append-only store of one system's predictions, keyed by (task, article hash).
+
+    Open it in a ``with`` block (or call :meth:`close`): the lock is held until then."""
 
     def __init__(self, root: Path, fingerprint: str, reuse: bool = True) -> None:
         """``reuse=False`` (``--no-cache``) ignores what is stored but still appends new predictions,
         which then win over older lines with the same key."""
+        self._lock_fd: int | None = None
         self.fingerprint = fingerprint
         self.path = root / f"{fingerprint}.jsonl"
+        self.lock_path = root / f"{fingerprint}.lock"
         self.recovered_torn_line = False
+        self.dropped_lines = 0
         self._entries: dict[str, str] = {}
         self._seconds: dict[str, float] = {}
         try:
             root.mkdir(parents=True, exist_ok=True)
-        except PermissionError:
-            raise RunError(f"{root}: cache folder is not writable; pass --output DIR with a writable folder") from None
-        self._repair_and_load(keep=reuse)
+        except OSError as exc:
+            raise write_error(root, exc, "cannot create the prediction cache folder", _OPTION) from None
+        self._lock_fd = _acquire(self.lock_path)
+        try:
+            self._repair_and_load(keep=reuse)
+        except BaseException:
+            self.close()
+            raise
+
+    def __enter__(self) -> PredictionCache:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __del__(self) -> None:  # a cache dropped without close() must not keep others waiting
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 — at interpreter exit the lock goes with the process anyway
+            pass
+
+    def close(self) -> None:
+        """Release the lock (another run waiting for it goes on); the cache stays readable in memory."""
+        if self._lock_fd is not None:
+            _release(self._lock_fd)
+            self._lock_fd = None
 
     @staticmethod
     def key(task_key: str, article_hash: str) -> str:
@@ -56,50 +102,207 @@ class PredictionCache:
         """Append ``(article_hash, article_id, prediction)`` rows in one write, then fsync.
 
         ``seconds`` is the time the whole batch took; each row records its equal share, so a later run
-        that reuses the rows can still report the speed at which they were generated."""
-        lines = []
+        that reuses the rows can still report the speed at which they were generated. If the write fails
+        the file is cut back to where it was (no torn line) and RunError says why."""
+        if self._lock_fd is None:
+            raise RuntimeError(f"{self.path}: cache is closed; open a new PredictionCache to append")
         share = seconds / len(items) if seconds is not None and items else None
+        records = []
         for article_hash, article_id, prediction in items:
-            key = self.key(task_key, article_hash)
-            self._entries[key] = prediction
-            rec = {"key": key, "article_id": article_id, "prediction": prediction}
+            rec: dict[str, Any] = {"key": self.key(task_key, article_hash), "article_id": article_id,
+                                   "prediction": prediction}
             if share is not None:
                 rec["seconds"] = round(share, 6)
-                self._seconds[key] = share
-            lines.append(json.dumps(rec, ensure_ascii=False) + "\n")
-        if not lines:
+            records.append(rec)
+        if not records:
             return
-        fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, "".join(lines).encode("utf-8"))
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _append(self.path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
+        for rec in records:  # only once they are on disk
+            self._entries[rec["key"]] = rec["prediction"]
+            if share is not None:
+                self._seconds[rec["key"]] = share
 
     def _repair_and_load(self, keep: bool) -> None:
         if not self.path.exists():
             return
-        data = self.path.read_bytes()
-        good_end = 0
-        pos = 0
-        while pos < len(data):
-            nl = data.find(b"\n", pos)
-            if nl == -1:
-                break  # last line has no newline: the writer died mid-line
-            line = data[pos:nl]
-            try:
-                rec: dict[str, Any] = json.loads(line)
-                if keep:
-                    self._entries[rec["key"]] = rec["prediction"]
-                    if isinstance(rec.get("seconds"), (int, float)):
-                        self._seconds[rec["key"]] = float(rec["seconds"])
-            except (ValueError, KeyError, TypeError):
-                log.warning("%s: skipping an unreadable cache line at byte %d", self.path, pos)
-            pos = nl + 1
-            good_end = pos
-        if good_end < len(data):
+        try:
+            data = self.path.read_bytes()
+        except OSError as exc:
+            raise RunError(f"{self.path}: cannot read the prediction cache ({exc.strerror}); delete it to "
+                           "start the cache afresh") from None
+        scan = _scan(data)
+        if keep:
+            for rec in scan.records:
+                self._entries[rec["key"]] = rec["prediction"]
+                if "seconds" in rec:
+                    self._seconds[rec["key"]] = float(rec["seconds"])
+        if scan.torn:
             self.recovered_torn_line = True
             log.warning("%s: dropped a torn last line (%d bytes) left by an interrupted run; "
-                        "the %d complete lines are kept", self.path, len(data) - good_end, len(self._entries))
-            with open(self.path, "r+b") as fh:
-                fh.truncate(good_end)
+                        "the %d complete lines are kept", self.path, scan.torn, len(scan.records))
+        if scan.bad:
+            self.dropped_lines = len(scan.bad)
+            number, reason = scan.bad[0]
+            log.warning("%s: dropped %d invalid cache line(s) (first: line %d, %s); they will be generated "
+                        "again", self.path, len(scan.bad), number, reason)
+            write_text_atomic(self.path, b"".join(scan.good).decode("utf-8"))
+        elif scan.torn:
+            try:
+                with open(self.path, "r+b") as fh:
+                    fh.truncate(len(data) - scan.torn)
+            except OSError as exc:
+                raise write_error(self.path, exc, "cannot repair the prediction cache", _OPTION) from None
+
+
+@dataclass
+class _Scan:
+    records: list[dict[str, Any]] = field(default_factory=list)  # the valid records, in file order
+    good: list[bytes] = field(default_factory=list)  # their lines, newline included
+    bad: list[tuple[int, str]] = field(default_factory=list)  # (line number, what is wrong)
+    torn: int = 0  # bytes after the last newline
+
+
+def _scan(data: bytes) -> _Scan:
+    scan = _Scan()
+    pos, number = 0, 0
+    while pos < len(data):
+        nl = data.find(b"\n", pos)
+        if nl == -1:
+            scan.torn = len(data) - pos  # last line has no newline: the writer died mid-line
+            break
+        number += 1
+        line = data[pos:nl + 1]
+        pos = nl + 1
+        if not line.strip():
+            continue
+        rec, problem = _check_line(line)
+        if rec is None:
+            scan.bad.append((number, problem))
+        else:
+            scan.records.append(rec)
+            scan.good.append(line)
+    return scan
+
+
+def _check_line(line: bytes) -> tuple[dict[str, Any] | None, str]:
+    """The record on ``line`` if it is a valid cache record, else (None, what is wrong)."""
+    try:
+        rec = json.loads(line)
+    except ValueError:
+        return None, "not valid JSON"
+    if not isinstance(rec, dict):
+        return None, f"a JSON {type(rec).__name__}, not an object"
+    for name in ("key", "prediction"):
+        if name not in rec:
+            return None, f"no {name!r}"
+        if not isinstance(rec[name], str):
+            return None, f"{name!r} is {_kind(rec[name])}, not text"
+    seconds = rec.get("seconds")
+    if "seconds" in rec and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
+                             or not math.isfinite(seconds) or seconds < 0):
+        return None, f"'seconds' is {seconds!r}, not a time"
+    return rec, ""
+
+
+def _kind(value: object) -> str:
+    return "null" if value is None else f"{type(value).__name__} {json.dumps(value)[:40]}"
+
+
+def _append(path: Path, data: bytes) -> None:
+    """Append ``data`` with O_APPEND and fsync; on failure cut the file back to its old length."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise write_error(path, exc, "cannot append to the prediction cache", _OPTION) from None
+    try:
+        start = os.fstat(fd).st_size
+        try:
+            view = memoryview(data)
+            while view:  # os.write may write part of it (a file-size limit, a nearly full disk)
+                view = view[os.write(fd, view):]
+            os.fsync(fd)
+        except OSError as exc:
+            _cut_back(path, fd, start)
+            raise write_error(path, exc, "cannot append to the prediction cache", _OPTION) from None
+    finally:
+        os.close(fd)
+
+
+def _cut_back(path: Path, fd: int, length: int) -> None:
+    try:
+        os.ftruncate(fd, length)
+        os.fsync(fd)
+    except OSError:  # the next open drops the torn line instead
+        log.warning("%s: could not cut a failed append back to %d bytes; the next run drops the torn line",
+                    path, length, exc_info=True)
+
+
+def _acquire(lock_path: Path) -> int:
+    """Open and exclusively flock ``lock_path``, waiting (and saying so) while another process holds it."""
+    try:
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise write_error(lock_path, exc, "cannot create the prediction cache lock", _OPTION) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+            if holder == str(os.getpid()):
+                raise RuntimeError(f"{lock_path}: this process already holds this cache open; close the "
+                                   "other PredictionCache first") from None
+            log.warning("%s: another run (pid %s) is generating with the same system settings; waiting for it "
+                        "to finish, then its predictions are reused", lock_path, holder or "?")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+    except OSError as exc:
+        os.close(fd)
+        raise RunError(f"{lock_path}: cannot lock the prediction cache ({exc.strerror}); put --output on a "
+                       "local disk") from None
+    except BaseException:
+        os.close(fd)
+        raise
+    try:  # who holds it, for the message of a run that waits; informational, so a full disk is fine
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+    except OSError:
+        pass
+    return fd
+
+
+def _release(fd: int) -> None:
+    try:
+        os.ftruncate(fd, 0)  # no stale pid for the next holder's waiters to read
+    except OSError:
+        pass
+    try:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def kept_note(cache_root: Path) -> str | None:
+    """What a failed run kept, as one clause: ``'N prediction(s) are kept in the cache at ROOT; ...'``;
+    None when the cache holds nothing."""
+    count = 0
+    for path in sorted(cache_root.glob("*.jsonl")) if cache_root.is_dir() else []:
+        try:
+            count += path.read_bytes().count(b"\n")
+        except OSError:
+            continue
+    if not count:
+        return None
+    return (f"{count} prediction(s) are kept in the cache at {cache_root}; free space and rerun the same command "
+            f"to reuse them (or copy that folder to DIR/.cache and rerun with --output DIR)")
+
+
+@contextmanager
+def note_kept_on_failure(cache_root: Path) -> Iterator[None]:
+    """Re-raise a RunError from the block with :func:`kept_note` appended (still one line), so a run that
+    stops on a full or read-only disk says what it kept."""
+    try:
+        yield
+    except RunError as exc:
+        note = kept_note(cache_root)
+        if note is None:
+            raise
+        raise RunError(f"{exc} — {note}") from None

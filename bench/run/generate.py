@@ -116,16 +116,15 @@ def generate_unit(system: System, task: Task, articles: Sequence[Article], cache
         for i in range(0, len(missing), chunk_size):
             chunk = missing[i:i + chunk_size]
             chunk_start = time.perf_counter()
-            outputs = system.summarize(chunk, task)
-            _check_outputs(system, chunk, outputs)
+            outputs = _summarize(system, task, chunk, unit)
+            if outputs is None:
+                break
+            # outside the system's try: a cache that cannot be written (disk full) ends the run, not the unit
             cache.put_many(task.key, [(a.content_hash, a.id, p) for a, p in zip(chunk, outputs)],
                            seconds=time.perf_counter() - chunk_start)
             found.update((a.content_hash, p) for a, p in zip(chunk, outputs))
             unit.generated += len(chunk)
             progress.advance(len(chunk))
-    except Exception as exc:  # noqa: BLE001 — isolate any system failure to its own rows
-        log.debug("system %s failed on %s", system.name, task.target, exc_info=True)
-        unit.fail(_error_text(exc))
     finally:
         unit.seconds_generate = time.perf_counter() - start
         progress.finish()
@@ -133,6 +132,18 @@ def generate_unit(system: System, task: Task, articles: Sequence[Article], cache
     unit.rows = [PredictionRow(a, found[a.content_hash], a.content_hash in reused)
                  for a in eligible if a.content_hash in found]
     return unit
+
+
+def _summarize(system: System, task: Task, chunk: list[Article], unit: Unit) -> list[str] | None:
+    """The system's outputs for ``chunk``, or None after marking ``unit`` failed with the system's error."""
+    try:
+        outputs = system.summarize(chunk, task)
+        _check_outputs(system, chunk, outputs)
+    except Exception as exc:  # noqa: BLE001 — isolate any system failure to its own rows
+        log.debug("system %s failed on %s", system.name, task.target, exc_info=True)
+        unit.fail(_error_text(exc))
+        return None
+    return outputs
 
 
 def _check_outputs(system: System, chunk: Sequence[Article], outputs: object) -> None:
@@ -155,7 +166,14 @@ def _parameters(system: System) -> int | None:
 def run_system(system: System, tasks: Sequence[Task], articles: Sequence[Article], cache_root: Path,
                *, use_cache: bool, chunk_size: int, progress: Progress) -> tuple[list[Unit], float]:
     """Load ``system`` once and generate every task; returns (units, load seconds)."""
-    cache = PredictionCache(cache_root, system.fingerprint(), reuse=use_cache)
+    # the cache's lock is held until every task of this system is generated: a second run with the same
+    # system settings waits, then reuses what this one wrote
+    with PredictionCache(cache_root, system.fingerprint(), reuse=use_cache) as cache:
+        return _run_cached(system, tasks, articles, cache, chunk_size, progress)
+
+
+def _run_cached(system: System, tasks: Sequence[Task], articles: Sequence[Article], cache: PredictionCache,
+                chunk_size: int, progress: Progress) -> tuple[list[Unit], float]:
     start = time.perf_counter()
     load_error = None
     try:

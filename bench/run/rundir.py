@@ -19,7 +19,7 @@ import pandas as pd
 import yaml
 
 from bench.errors import RunError
-from bench.files import read_jsonl
+from bench.files import read_jsonl, write_error
 from bench.metrics.base import Column
 
 __all__ = ["FILES", "RUN_FILES", "REPORT_FILE", "Run", "open_run", "read_json", "utc_stamp", "create_run_dir", "parse_signature",
@@ -52,11 +52,15 @@ def utc_stamp(moment: datetime | None = None) -> str:
 
 
 def create_run_dir(root: Path, name: str, moment: datetime | None = None) -> Path:
-    """Make ``root/<name>-<stamp>`` (``-2``, ``-3``... if a run started in the same second)."""
+    """Make ``root/<name>-<stamp>`` (``-2``, ``-3``... if a run started in the same second).
+
+    A root that is a file, on a full or read-only disk, or not writable is one RunError line."""
+    if root.exists() and not root.is_dir():
+        raise RunError(f"{root}: is a file, not a folder; pass --output DIR naming a folder")
+    base = root / f"{name}-{utc_stamp(moment)}"
+    path, i = base, 1
     try:
         root.mkdir(parents=True, exist_ok=True)
-        base = root / f"{name}-{utc_stamp(moment)}"
-        path, i = base, 1
         while True:
             try:
                 path.mkdir()
@@ -64,10 +68,9 @@ def create_run_dir(root: Path, name: str, moment: datetime | None = None) -> Pat
             except FileExistsError:
                 i += 1
                 path = base.with_name(f"{base.name}-{i}")
-    except PermissionError:
-        raise RunError(f"{root}: results folder is not writable; pass --output DIR with a writable folder") from None
-    except NotADirectoryError:
-        raise RunError(f"{root}: is a file, not a folder; pass --output DIR naming a folder") from None
+    except OSError as exc:
+        raise write_error(path if root.is_dir() else root, exc, "cannot create the run directory",
+                          option="--output DIR") from None
 
 
 def read_json(path: Path) -> dict[str, Any]:

@@ -1,34 +1,131 @@
-"""The prediction cache: appends survive, torn last lines are recovered, keys separate tasks."""
+"""The prediction cache: appends survive, torn last lines are recovered, keys separate tasks, invalid lines
+are dropped once, and a second process waits for the lock instead of writing beside the first."""
 
-from bench.run.cache import PredictionCache
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+import time
+
+import pytest
+
+from bench.run.cache import PredictionCache, kept_note
+
+TASK = "headline:w12"
 
 
 def test_round_trip_across_instances(tmp_path):
-    cache = PredictionCache(tmp_path, "fp1")
-    cache.put_many("headline:w12", [("h1", "a1", "First"), ("h2", "a2", "Second")])
-    again = PredictionCache(tmp_path, "fp1")
-    assert again.get("headline:w12", "h1") == "First"
-    assert again.get("headline:w12", "h2") == "Second"
-    assert again.get("standfirst:w40", "h1") is None
-    assert PredictionCache(tmp_path, "fp2").get("headline:w12", "h1") is None
+    with PredictionCache(tmp_path, "fp1") as cache:
+        cache.put_many(TASK, [("h1", "a1", "First"), ("h2", "a2", "Second")])
+    with PredictionCache(tmp_path, "fp1") as again:
+        assert again.get(TASK, "h1") == "First"
+        assert again.get(TASK, "h2") == "Second"
+        assert again.get("standfirst:w40", "h1") is None
+    with PredictionCache(tmp_path, "fp2") as other:
+        assert other.get(TASK, "h1") is None
 
 
 def test_torn_last_line_is_dropped_and_file_repaired(tmp_path):
-    cache = PredictionCache(tmp_path, "fp")
-    cache.put_many("headline:w12", [("h1", "a1", "Kept")])
+    with PredictionCache(tmp_path, "fp") as cache:
+        cache.put_many(TASK, [("h1", "a1", "Kept")])
     with open(cache.path, "ab") as fh:
         fh.write(b'{"key": "headline:w12|h2", "article_id": "a2", "predic')  # killed mid-write
-    recovered = PredictionCache(tmp_path, "fp")
-    assert recovered.recovered_torn_line
-    assert len(recovered) == 1 and recovered.get("headline:w12", "h1") == "Kept"
-    recovered.put_many("headline:w12", [("h2", "a2", "New")])
+    with PredictionCache(tmp_path, "fp") as recovered:
+        assert recovered.recovered_torn_line
+        assert len(recovered) == 1 and recovered.get(TASK, "h1") == "Kept"
+        recovered.put_many(TASK, [("h2", "a2", "New")])
     lines = cache.path.read_text().splitlines()
     assert len(lines) == 2 and all(line.startswith("{") and line.endswith("}") for line in lines)
 
 
 def test_no_reuse_ignores_old_entries_and_new_ones_win(tmp_path):
-    PredictionCache(tmp_path, "fp").put_many("headline:w12", [("h1", "a1", "old")])
-    fresh = PredictionCache(tmp_path, "fp", reuse=False)
-    assert fresh.get("headline:w12", "h1") is None
-    fresh.put_many("headline:w12", [("h1", "a1", "new")])
-    assert PredictionCache(tmp_path, "fp").get("headline:w12", "h1") == "new"
+    with PredictionCache(tmp_path, "fp") as cache:
+        cache.put_many(TASK, [("h1", "a1", "old")])
+    with PredictionCache(tmp_path, "fp", reuse=False) as fresh:
+        assert fresh.get(TASK, "h1") is None
+        fresh.put_many(TASK, [("h1", "a1", "new")])
+    with PredictionCache(tmp_path, "fp") as again:
+        assert again.get(TASK, "h1") == "new"
+
+
+@pytest.mark.parametrize("bad, reason", [
+    ({"key": f"{TASK}|h2", "article_id": "a2", "prediction": 123}, "'prediction' is int 123, not text"),
+    ({"key": f"{TASK}|h2", "article_id": "a2", "prediction": None}, "'prediction' is null, not text"),
+    ({"key": f"{TASK}|h2", "article_id": "a2", "prediction": ["a", "b"]}, "'prediction' is list"),
+    ({"key": 7, "prediction": "x"}, "'key' is int 7, not text"),
+    ({"article_id": "a2", "prediction": "x"}, "no 'key'"),
+    ({"key": f"{TASK}|h2", "prediction": "x", "seconds": "fast"}, "'seconds' is 'fast', not a time"),
+    (["not", "an", "object"], "a JSON list, not an object"),
+])
+def test_invalid_line_is_dropped_once_with_one_warning(tmp_path, caplog, bad, reason):
+    with PredictionCache(tmp_path, "fp") as cache:
+        cache.put_many(TASK, [("h1", "a1", "Good one")])
+    good = cache.path.read_text()
+    with open(cache.path, "a") as fh:  # well-formed JSON, wrong content (a hand edit, another tool's file)
+        fh.write(json.dumps(bad) + "\n")
+    with caplog.at_level(logging.WARNING, logger="bench.run.cache"):
+        with PredictionCache(tmp_path, "fp") as loaded:
+            assert loaded.get(TASK, "h1") == "Good one" and loaded.get(TASK, "h2") is None  # generated again
+            assert loaded.dropped_lines == 1
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1 and "dropped 1 invalid cache line(s) (first: line 2, " in warnings[0]
+    assert reason in warnings[0] and "generated again" in warnings[0]
+    assert cache.path.read_text() == good  # the bad line is gone from the file, the good one kept as is
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="bench.run.cache"):
+        PredictionCache(tmp_path, "fp").close()
+    assert caplog.records == []  # once, not on every run
+
+
+def test_not_json_line_in_the_middle_is_dropped_and_the_rest_kept(tmp_path, caplog):
+    with PredictionCache(tmp_path, "fp") as cache:
+        cache.put_many(TASK, [("h1", "a1", "One")])
+    with open(cache.path, "a") as fh:
+        fh.write("<<<<<<< merge conflict\n")
+    with PredictionCache(tmp_path, "fp") as cache:
+        cache.put_many(TASK, [("h3", "a3", "Three")])
+    with PredictionCache(tmp_path, "fp") as loaded:
+        assert (loaded.get(TASK, "h1"), loaded.get(TASK, "h3")) == ("One", "Three")
+    assert all(json.loads(line) for line in cache.path.read_text().splitlines())
+    assert sum("not valid JSON" in r.getMessage() for r in caplog.records) == 1
+
+
+def test_second_process_waits_for_the_lock_then_reads_what_the_first_wrote(tmp_path):
+    script = f"""
+import logging, sys
+from pathlib import Path
+logging.basicConfig(level=logging.WARNING, format="%(message)s")
+from bench.run.cache import PredictionCache
+with PredictionCache(Path({str(tmp_path)!r}), "fp") as cache:
+    print(cache.get({TASK!r}, "h1"), flush=True)
+"""
+    with PredictionCache(tmp_path, "fp") as first:
+        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+        line = proc.stderr.readline()  # said before it blocks: deterministic, no sleep
+        assert "another run (pid " in line and "waiting for it to finish" in line, line
+        assert str(proc.pid) not in line.split("another run")[0]
+        time.sleep(0.2)
+        assert proc.poll() is None  # still waiting while the first holds the lock
+        first.put_many(TASK, [("h1", "a1", "Written by the first")])
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert out.strip() == "Written by the first"
+
+
+def test_same_process_reopen_is_a_clear_error_not_a_deadlock(tmp_path):
+    with PredictionCache(tmp_path, "fp"):
+        with pytest.raises(RuntimeError, match="this process already holds this cache open"):
+            PredictionCache(tmp_path, "fp")
+
+
+def test_kept_note_counts_the_cached_predictions(tmp_path):
+    assert kept_note(tmp_path / "none") is None
+    with PredictionCache(tmp_path, "a") as a, PredictionCache(tmp_path, "b") as b:
+        a.put_many(TASK, [("h1", "a1", "x"), ("h2", "a2", "y")])
+        b.put_many(TASK, [("h1", "a1", "z")])
+    note = kept_note(tmp_path)
+    assert note.startswith(f"3 prediction(s) are kept in the cache at {tmp_path}; ")
+    assert "rerun the same command" in note and "\n" not in note

@@ -1,9 +1,9 @@
 """Crash safety, proven on real processes: ``kill -9`` mid-generation, then the same command, finishes
 the run with every prediction generated exactly once; a config edit regenerates only the edited system.
 
-The kill tests run ``bench run`` in a subprocess with a test-only system kind (written below as a plugin
-file) that logs every prediction it produces and, on a chosen call, signals and hangs until it is killed;
-the second kill lands just before the summary's atomic rename.
+The kill tests run ``bench run`` in a subprocess with a test-only system kind (tests/run/slow_system.py)
+that logs every prediction it produces and, on a chosen call, signals and hangs until it is killed; the
+second kill lands just before the summary's atomic rename.
 """
 
 from __future__ import annotations
@@ -20,76 +20,20 @@ from pathlib import Path
 
 import pytest
 
-import bench
 from bench.config import load_config
 from bench.errors import RunError
 from bench.run.execute import execute
 from bench.run.rundir import open_run
+from tests.run.slow_system import install, subprocess_env, write_corpus
 
 N_ARTICLES, CHUNK, HANG_AT = 40, 4, 7  # the 7th summarize() call hangs: 6 chunks (24 predictions) are cached
 SYSTEMS, TARGETS = ("slow-a", "slow-b"), ("headline", "standfirst")
-CODE_ROOT = str(Path(bench.__file__).resolve().parents[1])  # the subprocesses import the bench under test
-
-PLUGIN = '''
-import os, time
-from dataclasses import dataclass
-from bench.systems.base import System, register
-
-
-@register("slow-test")
-class SlowTest(System):
-    @dataclass(frozen=True)
-    class Config:
-        words: int = 3
-
-    calls = 0
-
-    def summarize(self, articles, task):
-        type(self).calls += 1
-        if type(self).calls == int(os.environ.get("SLOW_HANG_AT", "0")):
-            open(os.environ["SLOW_READY"], "w").close()
-            time.sleep(600)  # killed here, mid-generation
-        outputs = [" ".join(a.body.split()[: self.config.words]) for a in articles]
-        with open(os.environ["SLOW_LOG"], "a") as fh:  # one line per prediction actually produced
-            fh.write("".join(f"{self.name}\\t{task.target}\\t{a.id}\\n" for a in articles))
-            fh.flush()
-            os.fsync(fh.fileno())
-        return outputs
-'''
-
-WRAPPER = '''
-import os, sys, time
-import slow_plugin  # registers kind "slow-test"; found beside this file (the script's folder is on sys.path)
-from bench.cli import main
-
-_replace = os.replace
-
-
-def replace(src, dst, *args, **kwargs):  # SLOW_HANG_FILE: hang just before that file's atomic rename
-    if os.path.basename(dst) == os.environ.get("SLOW_HANG_FILE"):
-        open(os.environ["SLOW_READY"], "w").close()
-        time.sleep(600)
-    return _replace(src, dst, *args, **kwargs)
-
-
-os.replace = replace
-sys.exit(main(sys.argv[1:]))
-'''
-
-
-def _corpus(path: Path) -> None:
-    rows = [{"id": f"n{i:03d}", "headline": f"Headline number {i} about topic {i % 7}",
-             "standfirst": f"A standfirst for story {i}. It has two sentences.",
-             "body": f"Story {i} begins with news of item {i}. The second sentence adds {i * 3} facts.\n\n"
-                     f"A later paragraph on topic {i % 7} closes it."} for i in range(N_ARTICLES)]
-    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
 
 
 @pytest.fixture
 def workspace(tmp_path):
-    _corpus(tmp_path / "corpus.jsonl")
-    (tmp_path / "slow_plugin.py").write_text(PLUGIN)
-    (tmp_path / "run_bench.py").write_text(WRAPPER)
+    write_corpus(tmp_path / "corpus.jsonl", N_ARTICLES)
+    install(tmp_path)
     (tmp_path / "slow.yaml").write_text(textwrap.dedent(f"""
         name: slow
         corpus: {{path: corpus.jsonl}}
@@ -117,9 +61,8 @@ def _no_leftover_processes():
 
 
 def _start(ws: Path, env_extra: dict[str, str]) -> subprocess.Popen:
-    env = dict(os.environ, SLOW_LOG=str(ws / "generated.log"), SLOW_READY=str(ws / "ready"), **env_extra)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [CODE_ROOT, os.environ.get("PYTHONPATH")]))  # this bench
-    cmd = [sys.executable, str(ws / "run_bench.py"), "run", str(ws / "slow.yaml"), "-q",
+    env = subprocess_env(SLOW_LOG=str(ws / "generated.log"), SLOW_READY=str(ws / "ready"), **env_extra)
+    cmd = [sys.executable, str(ws / "run_bench.py"), str(ws), "run", str(ws / "slow.yaml"), "-q",
            "--output", str(ws / "results")]
     proc = subprocess.Popen(cmd, cwd=ws, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _STARTED.append(proc)
@@ -242,3 +185,36 @@ def test_config_edit_regenerates_only_the_edited_system(tmp_path, small_corpus):
     assert first_manifest["cache"]["generated"] == 10
     files = {p.stem: len(p.read_text().splitlines()) for p in (out / ".cache").glob("*.jsonl")}
     assert sorted(files.values()) == [5, 5, 5]  # old lead, new lead, lead-words: nothing appended twice
+
+
+def test_cache_line_with_a_non_text_prediction_is_regenerated_once_and_scored(tmp_path, small_config, caplog):
+    out = tmp_path / "results"
+    first = execute(load_config(small_config), output_root=out)
+    cache_file = next(p for p in sorted((out / ".cache").glob("*.jsonl"))
+                      if p.stem == first.units[0].fingerprint)
+    lines = cache_file.read_text().splitlines()
+    damaged = json.loads(lines[0])
+    damaged["prediction"] = 123  # well-formed JSON, wrong type: scoring used to raise TypeError
+    cache_file.write_text("\n".join([json.dumps(damaged), *lines[1:]]) + "\n")
+
+    with caplog.at_level("WARNING", logger="bench.run.cache"):
+        second = execute(load_config(small_config), output_root=out)
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1
+    assert "dropped 1 invalid cache line(s) (first: line 1, 'prediction' is int 123" in warnings[0]
+    assert sum(u.generated for u in second.units) == 1  # just the dropped one
+    assert _scores(second.summary) == _scores(first.summary)  # the same numbers as the clean run
+    assert (second.run_dir / "scores.jsonl").read_text() == (first.run_dir / "scores.jsonl").read_text()
+    repaired = [json.loads(line) for line in cache_file.read_text().splitlines()]
+    assert sorted((r["key"], r["prediction"]) for r in repaired) == \
+        sorted((r["key"], r["prediction"]) for r in map(json.loads, lines))  # each key once, all text again
+
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="bench.run.cache"):
+        third = execute(load_config(small_config), output_root=out)
+    assert caplog.records == [] and sum(u.generated for u in third.units) == 0  # the warning came once
+
+
+def _scores(rows: list[dict]) -> dict[tuple[str, str], dict]:
+    """Each summary row's metric values (the dict-valued fields), without counts and timings."""
+    return {(r["system"], r["target"]): {k: v for k, v in r.items() if isinstance(v, dict)} for r in rows}
