@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from bench.report.svg import clip_text, text, text_width
 
-__all__ = ["PointLabel", "Placed", "place_labels", "labels_svg", "column_height"]
+__all__ = ["Placed", "PointLabel", "column_height", "labels_svg", "place_labels"]
 
 _GAP = 9  # px between a point and its label
 _MOVED = 2.5  # px: a label further than this from its point gets a leader line

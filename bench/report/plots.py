@@ -14,7 +14,7 @@ from html import escape
 from bench.report.labels import PointLabel, column_height, labels_svg, place_labels
 from bench.report.svg import Frame, clip_text, colour_map, log_ticks, nice_ticks, text, text_width
 
-__all__ = ["SpeedPoint", "distribution_chart", "length_chart", "speed_chart", "length_bins", "name_margin"]
+__all__ = ["SpeedPoint", "distribution_chart", "length_bins", "length_chart", "name_margin", "speed_chart"]
 
 _BINS = 20  # histogram bins over 0–100
 
@@ -105,25 +105,33 @@ def length_chart(points: Mapping[str, Sequence[tuple[int, float]]], metric: str,
     frame.axes("prediction length (words)", f"mean {metric} F1 ×100", x_ticks, y_ticks)
     if reference_median:
         x = frame.x(reference_median)
-        frame.add(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top}" y2="{frame.height - frame.bottom}" class="ref"/>')
+        bottom = frame.height - frame.bottom
+        frame.add(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top}" y2="{bottom}" class="ref"/>')
         note = f"real {target}s: median {reference_median:g} words"
         fits = x + 4 + text_width(note, 11) <= frame.width - frame.right
         frame.add(text(x + 4 if fits else x - 4, frame.top + 12, note, anchor="start" if fits else "end", size=11,
                        cls="note"))
     for i, (system, bins) in enumerate(series.items()):
-        path = " ".join(f"{'M' if j == 0 else 'L'}{frame.x(c):.1f},{frame.y(100 * m):.1f}" for j, (c, m, _) in enumerate(bins))
-        frame.add(f'<path d="{path}" fill="none" stroke="{colours[system]}" stroke-width="2"/>')
-        for c, m, n in bins:
-            frame.add(f'<circle cx="{frame.x(c):.1f}" cy="{frame.y(100 * m):.1f}" r="{2 + min(4, math.log10(n)):.1f}" '
-                      f'fill="{colours[system]}"><title>{escape(system)}: {c:g} words, mean {100 * m:.1f} over {n} articles</title></circle>')
-        frame.add(text(frame.width - frame.right + 10, frame.top + 16 + 18 * i, clip_text(system, 12, right - 14),
-                       size=12, cls="series"))
-        frame.add(f'<rect x="{frame.width - frame.right - 2}" y="{frame.top + 7 + 18 * i}" width="8" height="8" fill="{colours[system]}"/>')
+        _length_series(frame, i, system, bins, colours[system], right)
     note = "every bin" if few else "bins with ≥ 5 articles"
-    frame.add(text(frame.left, 20, f"Length vs {metric} — {target} (mean per length bin, {note}; dot size ~ articles)",
-                   size=13, weight="600"))
+    title = f"Length vs {metric} — {target} (mean per length bin, {note}; dot size ~ articles)"
+    frame.add(text(frame.left, 20, title, size=13, weight="600"))
     return frame.render(f"Prediction length vs {metric}, {target}",
                         "Mean per-article F1 of each system by prediction length in words.")
+
+
+def _length_series(frame: Frame, i: int, system: str, bins: Sequence[tuple[float, float, int]], colour: str,
+                   right: int) -> None:
+    """One system's line, a dot per bin (sized by its articles) and its line in the key."""
+    path = " ".join(f"{'L' if j else 'M'}{frame.x(c):.1f},{frame.y(100 * m):.1f}" for j, (c, m, _) in enumerate(bins))
+    frame.add(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+    for c, m, n in bins:
+        tip = f"{escape(system)}: {c:g} words, mean {100 * m:.1f} over {n} articles"
+        frame.add(f'<circle cx="{frame.x(c):.1f}" cy="{frame.y(100 * m):.1f}" r="{2 + min(4, math.log10(n)):.1f}" '
+                  f'fill="{colour}"><title>{tip}</title></circle>')
+    key_y = frame.top + 16 + 18 * i
+    frame.add(text(frame.width - frame.right + 10, key_y, clip_text(system, 12, right - 14), size=12, cls="series"))
+    frame.add(f'<rect x="{frame.width - frame.right - 2}" y="{key_y - 9}" width="8" height="8" fill="{colour}"/>')
 
 
 @dataclass(frozen=True)

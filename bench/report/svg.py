@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-__all__ = ["PALETTE", "colour", "colour_map", "nice_ticks", "log_ticks", "Frame", "text", "fmt_tick", "text_width",
-           "clip_text"]
+__all__ = ["PALETTE", "Frame", "clip_text", "colour", "colour_map", "fmt_tick", "log_ticks", "nice_ticks", "text",
+           "text_width"]
 
 log = logging.getLogger(__name__)
 
