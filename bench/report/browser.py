@@ -26,8 +26,8 @@ import pandas as pd
 from bench.render.tables import LABELS
 from bench.report.browser_script import BROWSER_SCRIPT
 
-__all__ = ["Output", "ArticleView", "collect_articles", "browser_html", "browser_data", "json_script",
-           "FILTER_SCRIPT", "STATIC_ARTICLES"]
+__all__ = ["FILTER_SCRIPT", "STATIC_ARTICLES", "ArticleView", "Output", "browser_data", "browser_html",
+           "collect_articles", "json_script"]
 
 #: articles rendered as HTML in the page (the rest are built from the JSON data when opened)
 STATIC_ARTICLES = 20
