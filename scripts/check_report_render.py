@@ -4,8 +4,10 @@
     python scripts/check_report_render.py RUN_DIR [--screenshot report.png]
 
 Writes RUN_DIR/report.html (bench report), loads it in chromium with networking off, and checks the
-rendered DOM: a leaderboard table per target with one row per system, the inline SVG charts, the article
-browser, and no reference to anything outside the file. Prints what it found; exits 1 on a problem.
+rendered DOM: a leaderboard table per target with one row per system, the inline SVG charts, a block per
+article in the browser, the last article opened by its address (#article=ID, built by the page's script from its
+data) showing every system's output, and no reference to anything outside the file. Prints what it found; exits 1
+on a problem.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from html import escape
 from pathlib import Path
 
 from bench.report import write_report
-from bench.report.chromium import render
-from bench.run.rundir import open_run
+from bench.report.chromium import dump_dom, render
+from bench.run.rundir import Run, open_run
 
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:|//)|url\(\s*["']?(?:https?:|//)|@import""", re.I)
 
@@ -51,7 +54,25 @@ def check(run_dir: Path, screenshot: Path) -> list[str]:
         problems.append(f"only {charts} charts rendered, expected {2 * len(run.targets) + 1}")
     if articles != distinct:
         problems.append(f"{articles} article blocks rendered, expected {distinct}")
-    return problems
+    return problems + check_opened(html, run)
+
+
+def check_opened(html: Path, run: Run) -> list[str]:
+    """Open the last article by its address and look for every system's output for it in its block."""
+    predictions = run.predictions
+    if predictions.empty:
+        return []
+    last = str(predictions["article_id"].iloc[-1])
+    dom = dump_dom(html, fragment=f"article={last}")
+    found = re.search(rf'<details class="article"[^>]*open[^>]*><summary><span class="aid">{re.escape(escape(last))}'
+                      r"</span>.*?</details>", dom, re.S)
+    if not found:
+        return [f"article {last}: not open after loading {html.name}#article={last}"]
+    mine = predictions[predictions["article_id"] == last]
+    missing = [f"{r.system}/{r.target}" for r in mine.itertuples() if escape(str(r.prediction), quote=False)
+               not in found.group(0)]
+    print(f"article {last} opened from its address: {len(mine) - len(missing)} of {len(mine)} outputs shown")
+    return [f"article {last}: outputs of {', '.join(missing)} not shown when opened"] if missing else []
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,10 +9,11 @@ import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from bench.errors import RunError
 
-__all__ = ["find_chromium", "Rendered", "render"]
+__all__ = ["Rendered", "dump_dom", "find_chromium", "render"]
 
 _NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 _FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -37,6 +38,13 @@ class Rendered:
     screenshot: Path
 
 
+def _browser() -> str:
+    browser = find_chromium()
+    if browser is None:
+        raise RunError("no chromium found on PATH; install it (Debian: apt-get install chromium)")
+    return browser
+
+
 def _run(browser: str, args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
     with tempfile.TemporaryDirectory(prefix="bench-chromium-") as profile:
         cmd = [browser, *_FLAGS, f"--user-data-dir={profile}", *args]
@@ -46,16 +54,22 @@ def _run(browser: str, args: list[str], timeout: float) -> subprocess.CompletedP
             raise RunError(f"{browser}: did not finish rendering within {timeout:g} s") from None
 
 
-def render(html: Path, screenshot: Path, *, width: int = 1280, height: int = 2000, timeout: float = 120) -> Rendered:
-    """Load ``html`` in headless chromium; return its DOM and write a ``width`` × ``height`` PNG."""
-    browser = find_chromium()
-    if browser is None:
-        raise RunError("no chromium found on PATH; install it (Debian: apt-get install chromium)")
-    url = html.resolve().as_uri()
+def dump_dom(html: Path, *, fragment: str = "", timeout: float = 120) -> str:
+    """The DOM of ``html`` (opened at ``#fragment`` when given) after its scripts ran, as chromium serialises it."""
+    browser = _browser()
+    url = html.resolve().as_uri() + (f"#{quote(fragment, safe='=')}" if fragment else "")
     dom = _run(browser, ["--dump-dom", url], timeout)
     if dom.returncode != 0 or "<html" not in dom.stdout:
         raise RunError(f"{browser} --dump-dom {url} failed (exit {dom.returncode}): {dom.stderr.strip()[-400:]}")
+    return dom.stdout
+
+
+def render(html: Path, screenshot: Path, *, width: int = 1280, height: int = 2000, timeout: float = 120) -> Rendered:
+    """Load ``html`` in headless chromium; return its DOM and write a ``width`` × ``height`` PNG."""
+    dom = dump_dom(html, timeout=timeout)
+    browser = _browser()
+    url = html.resolve().as_uri()
     shot = _run(browser, [f"--screenshot={screenshot}", f"--window-size={width},{height}", url], timeout)
     if shot.returncode != 0 or not screenshot.exists():
         raise RunError(f"{browser} --screenshot {url} failed (exit {shot.returncode}): {shot.stderr.strip()[-400:]}")
-    return Rendered(dom.stdout, screenshot)
+    return Rendered(dom, screenshot)

@@ -6,15 +6,26 @@ plotting package. Coordinates are in CSS pixels; charts scale with ``viewBox``.
 
 from __future__ import annotations
 
+import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-__all__ = ["PALETTE", "colour", "colour_map", "nice_ticks", "log_ticks", "Frame", "text", "fmt_tick"]
+__all__ = ["PALETTE", "Frame", "clip_text", "colour", "colour_map", "fmt_tick", "log_ticks", "nice_ticks", "text",
+           "text_width"]
 
-#: Okabe–Ito colours (distinguishable with colour-vision deficiency), yellow left out for contrast
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000", "#999999")
+log = logging.getLogger(__name__)
+
+#: Twenty colours for systems, in the order they are handed out: Okabe–Ito first (distinguishable with
+#: colour-vision deficiency; yellow and sky blue left out), then Tableau 10/20 and Kelly's colours chosen so that
+#: any two differ by CIE76 ΔE ≥ 24 and none is too pale to see on white (L* ≤ 82)
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#000000", "#E15759", "#76B7B2", "#FF9DA7",
+           "#9C755F", "#BAB0AC", "#A1CAF1", "#C2B280", "#604E97", "#882D17", "#8DB600", "#2B3D26", "#FFBE7D",
+           "#8CD17D", "#B6992D")
+
+#: Width of an average character in em, a little wider than real sans-serif text so estimates err on the safe side
+CHAR_EM = 0.62
 
 
 def colour(i: int) -> str:
@@ -22,8 +33,26 @@ def colour(i: int) -> str:
 
 
 def colour_map(names: Sequence[str]) -> dict[str, str]:
-    """A fixed colour per name (so a system keeps its colour in every chart)."""
-    return {name: colour(i) for i, name in enumerate(dict.fromkeys(names))}
+    """A fixed colour per name (so a system keeps its colour in every chart), by first appearance."""
+    unique = list(dict.fromkeys(names))
+    if len(unique) > len(PALETTE):
+        log.warning("%d systems but %d distinct chart colours: colours repeat from system %d (%s) on; the charts' "
+                    "labels tell them apart — compare fewer systems per report to avoid it",
+                    len(unique), len(PALETTE), len(PALETTE) + 1, unique[len(PALETTE)])
+    return {name: colour(i) for i, name in enumerate(unique)}
+
+
+def text_width(content: str, size: float) -> float:
+    """Estimated rendered width of ``content`` at font ``size`` (px), erring wide."""
+    return len(content) * size * CHAR_EM
+
+
+def clip_text(content: str, size: float, width: float) -> str:
+    """``content`` cut with an ellipsis so that its estimated width fits ``width``."""
+    if text_width(content, size) <= width:
+        return content
+    keep = max(1, int(width / (size * CHAR_EM)) - 1)
+    return content[:keep] + "…"
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
