@@ -5,6 +5,7 @@ XML::Parser or chromium is not mistaken for a full one."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -42,6 +43,9 @@ def test_a_real_run_without_perl_and_chromium_ends_with_the_line(tmp_path: Path)
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
     assert proc.returncode == 0, proc.stdout[-2000:]
     *_, line, counts = proc.stdout.strip().splitlines()
-    assert line == ("4 tests skipped, so this is not a full run: 3 need libxml-parser-perl, 1 needs chromium "
-                    "— install: apt-get install libxml-parser-perl chromium")
-    assert "4 skipped" in counts
+    skipped = int(re.search(r"(\d+) skipped", counts).group(1))
+    perl = int(re.search(r"(\d+) needs? libxml-parser-perl", line).group(1))
+    chromium = int(re.search(r"(\d+) needs? chromium", line).group(1))
+    assert perl >= 1 and chromium >= 1 and perl + chromium == skipped
+    assert line.startswith(f"{skipped} tests skipped, so this is not a full run: ")
+    assert re.search(r" — install: apt-get install (libxml-parser-perl chromium|chromium libxml-parser-perl)$", line)

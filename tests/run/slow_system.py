@@ -46,7 +46,7 @@ class SlowTest(System):
 
 WRAPPER = '''
 import os, sys, time
-sys.argv.pop(1)  # the workspace folder: the plugin beside this script is importable (its folder is sys.path[0])
+sys.argv.pop(1)  # the workspace folder; the plugin beside this script imports (the folder of a script is searched)
 import slow_plugin  # registers kind "slow-test"
 from bench.cli import main
 
