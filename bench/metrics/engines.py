@@ -5,10 +5,15 @@
 * ``perl`` — :mod:`bench.metrics.perl.engine`, a port of the original ROUGE-1.5.5 script; its ROUGE-L is
   summary-level (union LCS over sentences) and it adds ROUGE-SU4.
 
-Every engine takes already prepared texts (``"\\n"``-joined sentences where rougeLsum needs them) and
-one list of references per prediction, and returns one ``{type: Score}`` per prediction. An engine
-names itself and its version in :meth:`signature`; ``auto`` resolves to ``fast`` when rouge-score-rs
-imports, else ``reference``, and the signature says which.
+Every engine takes one list of references per prediction and returns one ``{type: Score}`` per
+prediction. Everything in which the engines differ lives here, behind :class:`Engine`, so
+:class:`~bench.metrics.rouge.Rouge` has no branch on an engine's name: the types it computes and the
+checks of its settings (``validate_config``, before it is built), the languages it refuses, its
+tokenizer and stemmer per language, whether it wants ``"\\n"``-joined sentences from ``Rouge``, its
+corpus aggregate (perl: the script's bootstrap average; the others: None, the default seeded bootstrap
+of means), its signature and ``flags``, and its :class:`~bench.metrics.visibility.Probe` for texts that
+yield no token. ``auto`` resolves to ``fast`` when rouge-score-rs imports, else ``reference``, and the
+signature says which.
 """
 
 from __future__ import annotations
@@ -339,11 +344,11 @@ class PerlEngine:
         return out
 
 
-ENGINE_CLASSES: dict[str, type[RougeScoreEngine] | type[PerlEngine]] = {
+ENGINE_CLASSES: dict[str, type[RougeScoreEngine | PerlEngine]] = {
     "auto": RougeScoreEngine, "reference": RougeScoreEngine, "fast": RougeScoreEngine, "perl": PerlEngine}
 
 
-def engine_class(name: str) -> type[RougeScoreEngine] | type[PerlEngine]:
+def engine_class(name: str) -> type[RougeScoreEngine | PerlEngine]:
     """The class behind engine ``name`` (``auto`` resolves to a rouge-score engine either way)."""
     if name not in ENGINE_CLASSES:
         from bench.typed import suggest

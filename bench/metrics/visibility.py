@@ -44,10 +44,10 @@ class Probe:
 
     def count(self, texts: Sequence[str]) -> tuple[int, list[str]]:
         """(how many of ``texts`` are non-empty, those non-empty ones that yield no token)."""
-        found = list(map(self.quick, texts))
-        if all(found):
+        quick = self.quick
+        if all(map(quick, texts)):  # the common case: no list, no Python loop
             return len(texts), []
-        missed = [t for t, f in zip(texts, found) if not f]
+        missed = [t for t in texts if not quick(t)]
         blank = [t for t in missed if not t.strip()]
         return len(texts) - len(blank), [t for t in missed if t.strip() and not self.sees(t)]
 
