@@ -4,7 +4,10 @@
                 [--metrics rouge1,rouge2,rougeL,rougeLsum] [--lang en] [--json]
                 [--perl-stopwords] [--perl-limit-words N | --perl-limit-bytes N] [--perl-alpha A] [--perl-scoring A|B]
 
-Prints each type's mean precision, recall and F1 with the F1's bootstrap CI, and the signature.
+Prints each type's mean precision, recall and F1 with the F1's bootstrap CI, and the signature. When most
+texts yield no token under the tokenizer (Chinese scored as English), or the texts look like another
+language than ``--lang``, a warning with the fix goes to stderr and into the ``--json`` object's
+``warnings``.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
                    help=f"ROUGE engine (default {d.engine}: fast when rouge-score-rs is installed, else reference)")
     p.add_argument("--metrics", default=None, metavar="TYPES",
                    help=f"comma-separated ROUGE types among {','.join(ALL_TYPES)} (default: the engine's)")
-    p.add_argument("--lang", default=d.language, help=f"language of the texts, ISO 639-1 (default {d.language})")
+    p.add_argument("--lang", default=d.language, help="language of the texts, ISO 639-1 (default en)")
     p.add_argument("--tokenizer", choices=TOKENIZERS, default=d.tokenizer,
                    help="auto: rouge-score's for English, unicode-v1 + Snowball stemmer otherwise")
     p.add_argument("--no-stem", action="store_true", help="switch the stemmer off")
@@ -71,7 +74,28 @@ def read_lines(path: Path) -> list[str]:
     return lines
 
 
+# Config-file wording in library messages -> the flags of this command.
+_FLAG_NAMES = (("metrics.rouge.types", "--metrics"), ("metrics.rouge.language", "--lang"),
+               ("metrics.rouge.perl", "--perl-* options"), ("metrics.rouge.", "--"),
+               ("use engine 'fast'", "use --engine fast"), ("use tokenizer 'auto'", "use --tokenizer auto"))
+
+
+def _check_perl_flags(args: argparse.Namespace) -> None:
+    """The ``--perl-*`` options given without ``--engine perl``: one line naming them and the flag."""
+    o = PerlOptions()
+    given = [flag for flag, value, default in (
+        ("--perl-stopwords", args.perl_stopwords, o.remove_stopwords),
+        ("--perl-limit-words", args.perl_limit_words, o.length_limit_words),
+        ("--perl-limit-bytes", args.perl_limit_bytes, o.length_limit_bytes),
+        ("--perl-alpha", args.perl_alpha, o.alpha), ("--perl-scoring", args.perl_scoring, o.scoring))
+        if value != default]
+    if given and args.engine != "perl":
+        raise MetricError(f"{', '.join(given)}: ROUGE-1.5.5 options work with --engine perl only; add "
+                          f"--engine perl, or drop {'them' if len(given) > 1 else 'it'} (engine is {args.engine!r})")
+
+
 def _config(args: argparse.Namespace) -> RougeConfig:
+    _check_perl_flags(args)
     types = None
     if args.metrics is not None:
         types = tuple(t.strip() for t in args.metrics.split(",") if t.strip())
@@ -84,17 +108,18 @@ def _config(args: argparse.Namespace) -> RougeConfig:
     try:
         cfg.validate("metrics.rouge")
     except MetricError as exc:
-        raise MetricError(str(exc).replace("metrics.rouge.types", "--metrics")
-                          .replace("metrics.rouge.language", "--lang")
-                          .replace("metrics.rouge.perl", "--perl-* options")
-                          .replace("metrics.rouge.", "--")) from None
+        message = str(exc)
+        for config_words, flag in _FLAG_NAMES:
+            message = message.replace(config_words, flag)
+        raise MetricError(message) from None
     return cfg
 
 
 def _as_json(rouge: Rouge, n: int, agg: dict[str, Aggregate]) -> str:
     scores = {t: {"precision": a.precision.mean, "recall": a.recall.mean, "f1": a.f1.mean,
                   "ci": [a.f1.low, a.f1.high]} for t, a in agg.items()}
-    return json.dumps({"signature": rouge.signature(), "n": n, "scores": scores}, ensure_ascii=False)
+    return json.dumps({"signature": rouge.signature(), "n": n, "scores": scores, "warnings": rouge.warnings()},
+                      ensure_ascii=False)
 
 
 def _as_table(rouge: Rouge, n: int, agg: dict[str, Aggregate]) -> str:
@@ -108,7 +133,8 @@ def _as_table(rouge: Rouge, n: int, agg: dict[str, Aggregate]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Handler of ``bench score``: read, check alignment, score, aggregate, print."""
+    """Handler of ``bench score``: read, check alignment, score, aggregate, print (warnings: logged to stderr
+    by :class:`Rouge` as they show, and in the JSON)."""
     rouge = Rouge(_config(args))
     preds = read_lines(args.pred)
     ref_files = [read_lines(path) for path in args.ref]

@@ -11,11 +11,19 @@ numbers) and ``perl`` (ROUGE-1.5.5 port; its ``flags:`` follow the engine). ``au
 installed. Tokenizers (:mod:`bench.metrics.tokenize`): ``auto`` uses rouge-score's for English and
 ``unicode-v1`` with a Snowball stemmer for other languages.
 
-Languages: each item may have its own language (``Article.language``). The signature describes every
+Languages: each item may have its own language (``Article.language``, so a corpus that declares one is
+scored in it); ``config.language``, when set, overrides them all. The signature describes every
 language this instance has scored (and ``nrefs`` every reference count; ``var`` when they differ): one
 language gives ``lang:de|tok:unicode-v1|stem:snowball-german``; several give
 ``lang:de,en|tok:de=unicode-v1,en=rouge-score|stem:de=...,en=porter``. Before any scoring it describes
-``config.language``. Use one :class:`Rouge` per table so its signature covers exactly that table.
+``config.language`` (``en`` when unset). Use one :class:`Rouge` per table so its signature covers exactly
+that table.
+
+No silent zeros: :attr:`Rouge.invisible` counts the non-empty texts that yield no token under the
+tokenizer in use (a Chinese text under rouge-score's ASCII tokenizer scores 0 against anything), and
+:attr:`Rouge.language_mismatches` the languages whose texts look like another language (German scored
+as English). :meth:`Rouge.warnings` gives one ready line per problem, with the fix; each is also logged
+once (``logging.warning``) when it first shows.
 
 rougeLsum (and every perl type) reads one sentence per line, split by the project's sentence splitter,
 named ``split:rules-v1``; the field is dropped when no type uses sentences.
@@ -23,23 +31,27 @@ named ``split:rules-v1``; the field is dropped when no type uses sentences.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 from bench import __version__
 from bench.errors import MetricError
 from bench.metrics import stats
-from bench.metrics.engines import (ALL_TYPES, ENGINE_TYPES, ENGINES, PERL_TYPES, ROUGE_SCORE_TYPES, PerlEngine,
-                                   Score, make_engine, resolve_engine)
-from bench.metrics.tokenize import (TOKENIZERS, UnicodeTokenizer, normalize_language, stemmer_name,
-                                    tokenizer_for, tokenizer_name)
+from bench.metrics.engines import (ALL_TYPES, ENGINE_TYPES, ENGINES, PERL_TYPES, ROUGE_SCORE_TYPES, Score,
+                                   engine_class, make_engine, resolve_engine)
+from bench.metrics.language_guess import LanguageCheck, Mismatch
+from bench.metrics.tokenize import TOKENIZERS, normalize_language
+from bench.metrics.visibility import InvisibleTexts, Probe
 from bench.text import SPLITTER_NAME, split_sentences
 from bench.typed import suggest
 
 __all__ = ["ROUGE_TYPES", "PERL_TYPES", "ALL_TYPES", "ENGINES", "TOKENIZERS", "PerlOptions", "RougeConfig",
-           "Score", "Rouge", "Aggregate"]
+           "Score", "Rouge", "Aggregate", "InvisibleTexts", "Mismatch"]
+
+log = logging.getLogger(__name__)
 
 # The types of the rouge-score engines (the default of ``reference``/``fast``); perl's are PERL_TYPES.
 ROUGE_TYPES = ROUGE_SCORE_TYPES
@@ -70,14 +82,15 @@ class RougeConfig:
     ``types`` None (the default) becomes the engine's defaults at construction: rouge1, rouge2, rougeL
     and rougeLsum, or rougeSU4 instead of rougeLsum for perl. ``bootstrap`` and ``seed`` drive the CIs
     of :meth:`Rouge.aggregate` (perl: ``bootstrap`` is the script's ``-r``, seeded as the script seeds it).
-    ``language`` is used for items given no language of their own. ``perl``: :class:`PerlOptions`.
+    ``language`` None (the default): each item is scored in its own language (``Article.language``), ``en``
+    when it has none; a code: every item is scored in that language. ``perl``: :class:`PerlOptions`.
     """
 
     engine: Literal["auto", "reference", "fast", "perl"] = "auto"
     types: tuple[str, ...] | None = None
     stemmer: bool = True
     tokenizer: Literal["auto", "rouge-score", "unicode"] = "auto"
-    language: str = "en"
+    language: str | None = None
     bootstrap: int = 1000
     seed: int = 12345
     perl: PerlOptions = field(default_factory=PerlOptions)
@@ -107,37 +120,14 @@ class RougeConfig:
                                   f"known: {', '.join(ALL_TYPES)}")
         if len(set(types)) != len(types):
             raise MetricError(f"{where}.types: a ROUGE type is listed twice in {list(types)}")
-        self._validate_engine_types(types, where)
-        if self.engine != "perl" and self.perl != PerlOptions():
-            raise MetricError(f"{where}.perl: ROUGE-1.5.5 options are used by engine 'perl' only; set engine: "
-                              f"perl, or remove them (engine is {self.engine!r})")
-        if self.engine == "perl" and self.tokenizer == "unicode":
-            raise MetricError(f"{where}.tokenizer: engine 'perl' tokenizes like ROUGE-1.5.5 (ASCII only); "
-                              "use tokenizer 'auto', or engine 'fast' for tokenizer 'unicode'")
-        normalize_language(self.language, f"{where}.language")
+        if self.language is not None:
+            normalize_language(self.language, f"{where}.language")
         if isinstance(self.bootstrap, bool) or not isinstance(self.bootstrap, int) or self.bootstrap < 1:
             raise MetricError(f"{where}.bootstrap: expected a number of resamples >= 1 (e.g. 1000), "
                               f"got {self.bootstrap!r}")
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise MetricError(f"{where}.seed: expected an integer >= 0, got {self.seed!r}")
-        if self.engine == "perl":  # the script's own checks, before any work starts
-            from bench.metrics.perl.engine import PerlSettings
-
-            try:
-                PerlSettings(resamples=self.bootstrap, **asdict(self.perl)).validate()
-            except MetricError as exc:
-                raise MetricError(f"{where}.perl: {exc}") from None
-
-    def _validate_engine_types(self, types: tuple[str, ...], where: str) -> None:
-        if self.engine == "perl":
-            bad = [t for t in types if t not in PERL_TYPES]
-            hint = "perl's rougeL is already summary-level (as rougeLsum)" if "rougeLsum" in bad else ""
-        else:
-            bad = [t for t in types if t not in ROUGE_SCORE_TYPES]
-            hint = "rougeSU4 is computed by engine 'perl' only"
-        if bad:
-            raise MetricError(f"{where}.types: engine {self.engine!r} cannot compute {', '.join(bad)}"
-                              f"{'; ' + hint if hint else ''}")
+        engine_class(self.engine).validate_config(self, where)  # types, options and languages it can score
 
 
 @dataclass(frozen=True)
@@ -158,12 +148,16 @@ class Rouge:
         self.config.validate("metrics.rouge")
         self.engine_name = resolve_engine(self.config.engine)
         self.types: tuple[str, ...] = tuple(self.config.types or ())
-        self._engine = make_engine(self.engine_name, self.types, self.config.stemmer, asdict(self.config.perl),
-                                   self.config.bootstrap)
-        self._tokenizers: dict[str, UnicodeTokenizer | None] = {}
+        self._engine = make_engine(self.engine_name, self.config)
+        self._tokenizers: dict[str, Any] = {}
+        self._probes: dict[str, Probe] = {}
         self._prepared: dict[str, str] = {}
         self._seen_languages: set[str] = set()  # over every score() call, for the signature
         self._seen_nrefs: set[int] = set()
+        self.invisible = InvisibleTexts()  # over every score() call
+        self.invisible_last = InvisibleTexts()  # the last score() call
+        self._language_check = LanguageCheck()
+        self._logged: set[str] = set()  # warnings already logged (each once per instance)
 
     def score(self, predictions: Sequence[str], references: Sequence[str | Sequence[str]],
               languages: Sequence[str] | None = None) -> list[dict[str, Score]]:
@@ -171,7 +165,8 @@ class Rouge:
 
         ``references[i]`` is a string or a non-empty sequence of strings (multi-reference: rouge-score
         engines keep the best F1 per type, perl pools them as ``-f A`` does). ``languages[i]`` is item
-        i's language (default ``config.language``). Lengths must match.
+        i's language (default and override: ``config.language``). Lengths must match. Texts that yield
+        no token and texts that look like another language are counted (:meth:`warnings`).
         """
         if isinstance(predictions, str) or isinstance(references, str):
             raise MetricError("predictions and references must be sequences of texts, not one string")
@@ -181,46 +176,71 @@ class Rouge:
         refs = [[r] if r.__class__ is str else self._as_references(r, i) for i, r in enumerate(references)]
         langs = self._item_languages(languages, len(predictions))
         groups = sorted(set(langs))
+        call = InvisibleTexts()
         if len(groups) == 1:  # the common case: no index shuffling
-            out = self._score_group(predictions, refs, groups[0])
+            out = self._score_group(predictions, refs, groups[0], call)
         else:
             out = [None] * len(predictions)  # type: ignore[list-item]
             for lang in groups:
                 idx = [i for i, lg in enumerate(langs) if lg == lang]
-                scored = self._score_group([predictions[i] for i in idx], [refs[i] for i in idx], lang)
+                scored = self._score_group([predictions[i] for i in idx], [refs[i] for i in idx], lang, call)
                 for i, s in zip(idx, scored):
                     out[i] = s
         self._seen_languages.update(groups)
         self._seen_nrefs.update(len(r) for r in refs)
+        self.invisible_last = call
+        self.invisible.merge(call)
+        self._log_new_warnings(call)
         return out
 
-    def _score_group(self, predictions: Sequence[str], refs: list[list[str]], lang: str) -> list[dict[str, Score]]:
-        if self.engine_name != "perl" and "rougeLsum" in self.types:
+    def _score_group(self, predictions: Sequence[str], refs: list[list[str]], lang: str,
+                     call: InvisibleTexts) -> list[dict[str, Score]]:
+        flat = [r for rs in refs for r in rs]
+        call.add(self._probe(lang), predictions)
+        call.add(self._probe(lang), flat)
+        self._language_check.observe(lang, flat)
+        if self._engine.prepares_sentences:
             prep, search = self._prepare, _CANDIDATE_BREAK.search  # one-sentence texts skip the splitter
             predictions = [p if "\n" not in p and not search(p) else prep(p) for p in predictions]
             refs = [[r if "\n" not in r and not search(r) else prep(r) for r in rs] for rs in refs]
         return self._engine.score(predictions, refs, self._tokenizer(lang))
 
+    @property
+    def language_mismatches(self) -> list[Mismatch]:
+        """Languages whose texts (a bounded sample of the references) look like another language."""
+        return self._language_check.mismatches()
+
+    def warnings(self) -> list[str]:
+        """One line per problem with the scores so far, each with its fix: most texts yield no token; texts
+        look like another language than the one they are scored as. Empty when all is well."""
+        out = [self.invisible.warning] if self.invisible.warning else []
+        # Text in another script that yields no token is already said above, with its fix.
+        return out + [m.warning for m in self.language_mismatches if not self.invisible.invisible_in(m.scored_as)]
+
+    def _log_new_warnings(self, call: InvisibleTexts) -> None:
+        """Log each problem once per instance: the first call where most texts yield no token, and each
+        language whose texts look like another."""
+        found = [("invisible", call.warning)] if call.warning else []
+        found += [(f"language:{m.scored_as}", m.warning) for m in self.language_mismatches
+                  if not self.invisible.invisible_in(m.scored_as)]
+        for key, line in found:
+            if key not in self._logged:
+                self._logged.add(key)
+                log.warning("%s", line)
+
     def aggregate(self, scores: Sequence[Mapping[str, Score]]) -> dict[str, Aggregate]:
         """Mean P/R/F1 per type with seeded bootstrap CIs (config ``bootstrap``, ``seed``), from
-        per-article scores (never re-scores)."""
+        per-article scores (never re-scores); or the engine's own corpus numbers (perl: the script's)."""
         if not scores:
             raise MetricError("no scores to aggregate: score at least one pair")
-        if isinstance(self._engine, PerlEngine):
-            return self._perl_aggregate(scores)
+        own = self._engine.aggregate(scores)
+        if own is not None:
+            return {t: Aggregate(*(stats.Interval(getattr(avg, f), getattr(low, f), getattr(high, f))
+                                   for f in _FIELDS), n=len(scores)) for t, (avg, low, high) in own.items()}
         out = {}
         for t in self.types:
             ivs = [stats.bootstrap_ci([getattr(s[t], f) for s in scores], n=self.config.bootstrap,
                                       seed=self.config.seed) for f in _FIELDS]
-            out[t] = Aggregate(*ivs, n=len(scores))
-        return out
-
-    def _perl_aggregate(self, scores: Sequence[Mapping[str, Score]]) -> dict[str, Aggregate]:
-        """The script's own corpus numbers (bootstrap average and 95% CI over its -r resamples)."""
-        corpus = self._engine.corpus(scores)  # type: ignore[union-attr]
-        out = {}
-        for t, (avg, low, high) in corpus.items():
-            ivs = [stats.Interval(getattr(avg, f), getattr(low, f), getattr(high, f)) for f in _FIELDS]
             out[t] = Aggregate(*ivs, n=len(scores))
         return out
 
@@ -233,29 +253,31 @@ class Rouge:
         return refs
 
     def _item_languages(self, languages: Sequence[str] | None, n: int) -> list[str]:
-        if languages is None:
-            return [normalize_language(self.config.language)] * n
-        if isinstance(languages, str) or len(languages) != n:
+        if languages is not None and (isinstance(languages, str) or len(languages) != n):
             raise MetricError(f"languages: expected one language per prediction ({n}), got {languages!r}"[:300])
+        if languages is None or self.config.language is not None:  # the config's language wins
+            lang = self._config_language()
+            self._engine.check_language(lang, "metrics.rouge.language")
+            return [lang] * n
         known: dict[str, str] = {}
-        for i, lg in enumerate(languages):  # normalise each distinct code once, naming the first bad item
+        for i, lg in enumerate(languages):  # normalise and check each distinct code once, naming the first item
             if lg not in known:
                 known[lg] = normalize_language(lg, f"languages[{i}]")
-        langs = [known[lg] for lg in languages]
-        if self.engine_name == "perl" and set(langs) - {"en"}:
-            raise MetricError(f"languages: engine 'perl' scores English only (ROUGE-1.5.5 drops non-ASCII "
-                              f"letters), got {', '.join(sorted(set(langs) - {'en'}))}; use engine 'fast'")
-        return langs
+                self._engine.check_language(known[lg], f"languages[{i}]")
+        return [known[lg] for lg in languages]
 
-    def _tokenizer(self, lang: str) -> UnicodeTokenizer | None:
-        if isinstance(self._engine, PerlEngine):
-            return None
+    def _config_language(self) -> str:
+        return normalize_language(self.config.language or "en")
+
+    def _tokenizer(self, lang: str) -> Any:
         if lang not in self._tokenizers:
-            self._tokenizers[lang] = tokenizer_for(self.config.tokenizer, lang, self.config.stemmer)
+            self._tokenizers[lang] = self._engine.tokenizer(lang)
         return self._tokenizers[lang]
 
-    def _uses_sentences(self) -> bool:
-        return self.engine_name == "perl" or "rougeLsum" in self.types
+    def _probe(self, lang: str) -> Probe:
+        if lang not in self._probes:
+            self._probes[lang] = self._engine.probe(lang)
+        return self._probes[lang]
 
     def _prepare(self, text: str) -> str:
         """One sentence per line for rougeLsum (cached: references recur across systems)."""
@@ -270,29 +292,20 @@ class Rouge:
 
     def signature(self) -> str:
         """``rouge|engine:...|nrefs:..|lang:..|tok:..|stem:..|split:..|boot:..|seed:..|version:..``."""
-        fields: list[tuple[str, str | None]] = [("engine", self._engine.signature())]
-        if isinstance(self._engine, PerlEngine):
-            fields.append(("flags", self._engine.flags()))
+        engine = self._engine
+        fields: list[tuple[str, str | None]] = [("engine", engine.signature()), ("flags", engine.flags())]
         nrefs = sorted(self._seen_nrefs) or [1]
         fields += [("nrefs", str(nrefs[0]) if len(nrefs) == 1 else "var"), ("lang", ",".join(self._languages())),
-                   ("tok", self._per_language(self._tok_name)),
-                   ("stem", self._per_language(self._stem_name)),
-                   ("split", SPLITTER_NAME if self._uses_sentences() else None)]
-        if not isinstance(self._engine, PerlEngine):  # perl: its -r is in its flags
+                   ("tok", self._per_language(engine.tokenizer_name)),
+                   ("stem", self._per_language(engine.stemmer_name)),
+                   ("split", SPLITTER_NAME if engine.uses_sentences else None)]
+        if not engine.own_bootstrap:  # an engine's own bootstrap is named in its flags
             fields += [("boot", str(self.config.bootstrap)), ("seed", str(self.config.seed))]
         fields.append(("version", __version__))
         return "|".join(["rouge"] + [f"{k}:{v}" for k, v in fields if v is not None])
 
-    def _tok_name(self, lang: str) -> str:
-        return "perl-1.5.5" if self.engine_name == "perl" else tokenizer_name(self.config.tokenizer, lang)
-
-    def _stem_name(self, lang: str) -> str:
-        if self.engine_name == "perl":
-            return "porter-perl" if self.config.stemmer else "none"
-        return stemmer_name(self.config.tokenizer, lang, self.config.stemmer)
-
     def _languages(self) -> list[str]:
-        return sorted(self._seen_languages) or [normalize_language(self.config.language)]
+        return sorted(self._seen_languages) or [self._config_language()]
 
     def _per_language(self, name_of: Callable[[str], str]) -> str:
         names = {lang: name_of(lang) for lang in self._languages()}

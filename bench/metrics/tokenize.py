@@ -8,8 +8,18 @@ Two kinds:
   for it (meaning "the engine's own default tokenizer").
 * ``unicode-v1`` — for every language: NFKC, case folding, tokens are runs of Unicode letters, marks and
   digits (so "Bürgermeisterin", "élection", "Москва" survive whole); Han, Hiragana and Katakana
-  characters are one token each. The stemmer is Snowball (nltk, no download) for the article's
-  language when Snowball has one, else none; the signature names which.
+  characters are one token each (what Chinese and Japanese ROUGE count: characters, as no space marks
+  a word). The stemmer is Snowball (nltk, no download) for the article's language when Snowball has
+  one, else none; the signature names which.
+
+Thai, Lao, Burmese and Khmer are written without spaces between words and ``unicode-v1`` cannot find
+their words (a whole phrase would be one token): tokenizer ``auto`` refuses them
+(:func:`check_segmentable`); tokenizer ``unicode`` takes them as they are, for texts already segmented
+with spaces.
+
+:func:`rouge_score_sees` and :meth:`UnicodeTokenizer.sees` say whether a text yields any token at all,
+without tokenizing it, so texts a tokenizer cannot see are counted cheaply
+(:mod:`bench.metrics.visibility`).
 """
 
 from __future__ import annotations
@@ -22,8 +32,9 @@ from typing import Any
 
 from bench.errors import MetricError
 
-__all__ = ["TOKENIZERS", "SNOWBALL_LANGUAGES", "UnicodeTokenizer", "normalize_language", "snowball_name",
-           "tokenizer_for", "tokenizer_name", "stemmer_name", "word_tokens"]
+__all__ = ["TOKENIZERS", "SNOWBALL_LANGUAGES", "UNSEGMENTED_LANGUAGES", "UnicodeTokenizer", "normalize_language",
+           "snowball_name", "tokenizer_for", "tokenizer_name", "stemmer_name", "word_tokens", "check_segmentable",
+           "rouge_score_sees", "ASCII_ALNUM"]
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +55,14 @@ _TOKEN_RE = re.compile(rf"[{_CJK}]|(?:(?![{_CJK}])[^\W_]|[\u0300-\u036f\u0483-\u
                        rf"\u0610-\u061a\u064b-\u065f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
                        rf"\u0981-\u0983\u09bc-\u09d7\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])+")
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
+# Languages written without spaces between words, whose words unicode-v1 cannot find.
+UNSEGMENTED_LANGUAGES = {"th": "Thai", "lo": "Lao", "my": "Burmese", "km": "Khmer"}
+# Languages whose tokens are characters (CJK): a stemmer means nothing there, so its absence is not news.
+_CHARACTER_LANGUAGES = frozenset({"zh", "ja"})
+# A text holding one of these has a rouge-score (and ROUGE-1.5.5) token; one without may still have one
+# after lower-casing (U+0130 and U+212A lower-case to ASCII): see rouge_score_sees.
+ASCII_ALNUM = re.compile(r"[A-Za-z0-9]")
+_LOWER_ALNUM = re.compile(r"[a-z0-9]")
 
 
 def normalize_language(code: str, where: str = "language") -> str:
@@ -54,6 +73,21 @@ def normalize_language(code: str, where: str = "language") -> str:
     if not _LANG_RE.match(base):
         raise MetricError(f"{where}: {code!r} is not a language code; use ISO 639-1 such as 'en', 'de', 'fr'")
     return base
+
+
+def check_segmentable(kind: str, language: str, where: str = "language") -> None:
+    """MetricError when tokenizer ``kind`` would read ``language`` as whole phrases (Thai, Lao, ...)."""
+    name = UNSEGMENTED_LANGUAGES.get(language)
+    if name is not None and kind == "auto":
+        raise MetricError(f"{where}: {name} ({language!r}) is written without spaces between words and the "
+                          f"{UNICODE_PROFILE} tokenizer cannot find its words (a whole phrase would be one token, "
+                          "so ROUGE would be near 0); segment the texts into space-separated words first, then "
+                          "score them with tokenizer 'unicode'")
+
+
+def rouge_score_sees(text: str) -> bool:
+    """Whether rouge-score's tokenizer finds any token in ``text`` (it keeps ``[a-z0-9]`` after lower())."""
+    return ASCII_ALNUM.search(text) is not None or _LOWER_ALNUM.search(text.lower()) is not None
 
 
 def snowball_name(language: str) -> str | None:
@@ -86,7 +120,7 @@ class UnicodeTokenizer:
 
     def __post_init__(self) -> None:
         name = snowball_name(self.language) if self.stem else None
-        if self.stem and name is None:
+        if self.stem and name is None and self.language not in _CHARACTER_LANGUAGES:
             log.warning("no Snowball stemmer for language %r: its tokens are not stemmed (signature says "
                         "stem:none)", self.language)
         if name is not None:
@@ -99,6 +133,16 @@ class UnicodeTokenizer:
     def stemmer(self) -> str:
         """``snowball-<language>`` or ``none``."""
         return self._stemmer_name
+
+    @staticmethod
+    def sees(text: str) -> bool:
+        """Whether ``text`` yields any token (the stemmer never empties one)."""
+        return _TOKEN_RE.search(text) is not None or bool(word_tokens(text))
+
+    @staticmethod
+    def quick_sees(text: str) -> re.Match[str] | None:
+        """A match when ``text`` surely yields a token (before normalisation); None: ask :meth:`sees`."""
+        return _TOKEN_RE.search(text)
 
     def tokenize(self, text: str) -> list[str]:
         """Tokens of ``text``: case-folded Unicode words, stemmed when a stemmer is set."""

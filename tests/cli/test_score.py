@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,7 +95,11 @@ def test_table_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     (PREDS, REFS, ["--metrics", "rouge1,rougeX"], "--metrics: unknown ROUGE type 'rougeX'"),
     (PREDS, REFS, ["--metrics", "rougeSU4"], "rougeSU4 is computed by engine 'perl' only"),
     (PREDS, REFS, ["--lang", "German"], "--lang: 'German' is not a language code"),
-    (PREDS, REFS, ["--perl-stopwords"], "--perl-* options: ROUGE-1.5.5 options are used by engine 'perl' only"),
+    (PREDS, REFS, ["--perl-stopwords"], "--perl-stopwords: ROUGE-1.5.5 options work with --engine perl only; add "
+                                         "--engine perl, or drop it (engine is 'auto')"),
+    (PREDS, REFS, ["--engine", "fast", "--perl-limit-words", "5", "--perl-scoring", "B"],
+     "--perl-limit-words, --perl-scoring: ROUGE-1.5.5 options work with --engine perl only"),
+    (PREDS, REFS, ["--lang", "th"], "--lang: Thai ('th') is written without spaces"),
     (PREDS, REFS, ["--engine", "perl", "--perl-alpha", "2"], "--perl-* options: perl ROUGE: alpha (-p)"),
 ])
 def test_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], pred_lines: list[str],
@@ -107,3 +114,56 @@ def test_missing_file_is_one_clear_error(tmp_path: Path, capsys: pytest.CaptureF
     pred = _write(tmp_path, "pred.txt", PREDS)
     assert main(["score", "--pred", str(pred), "--ref", str(tmp_path / "nope.txt")]) == 2
     assert "nope.txt: no such file" in capsys.readouterr().err
+
+
+# --- no silent zeros: `bench score` as a user runs it, warnings on stderr ------------------------------
+
+ZH = ("中国经济增长放缓，政府出台新措施", "政府出台措施应对经济增长放缓")
+RU = ("Москва объявила новые санкции против Киева", "Москва вводит новые санкции")
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _bench_score(tmp_path: Path, pair: tuple[str, str], *args: str) -> tuple[int, dict | None, str]:
+    """(exit code, the --json object or None, stderr) of ``python -m bench score`` in a subprocess."""
+    pred, ref = _write(tmp_path, "pred.txt", [pair[0]]), _write(tmp_path, "ref.txt", [pair[1]])
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "bench", "score", "--pred", str(pred), "--ref", str(ref),
+                           "--metrics", "rouge1", "--json", *args], capture_output=True, text=True, env=env,
+                          cwd=tmp_path, timeout=120)
+    return done.returncode, json.loads(done.stdout) if done.returncode == 0 else None, done.stderr
+
+
+def test_chinese_pair_warns_on_stderr_and_scores_with_its_language(tmp_path: Path) -> None:
+    code, out, err = _bench_score(tmp_path, ZH)
+    assert code == 0 and out["scores"]["rouge1"]["f1"] == 0.0
+    [warning] = out["warnings"]
+    assert "2 of 2 non-empty texts (100%) yield no token under tokenizer rouge-score" in warning
+    assert "bench score --lang zh" in warning and warning in err and err.count("\n") == 1
+    code, out, err = _bench_score(tmp_path, ZH, "--lang", "zh")
+    # By hand, one token a character: 12 shared characters, of 15 in the prediction and 14 in the reference.
+    assert code == 0 and out["warnings"] == [] and err == ""
+    assert out["scores"]["rouge1"]["precision"] == pytest.approx(12 / 15)
+    assert out["scores"]["rouge1"]["recall"] == pytest.approx(12 / 14)
+
+
+@pytest.mark.parametrize("engine", ["reference", "fast"])
+def test_russian_pair_warns_as_english_and_scores_as_russian(tmp_path: Path, engine: str) -> None:
+    code, out, err = _bench_score(tmp_path, RU, "--engine", engine)
+    assert code == 0 and out["scores"]["rouge1"]["f1"] == 0.0
+    assert "Cyrillic" in out["warnings"][0] and "bench score --lang ru" in err
+    code, out, err = _bench_score(tmp_path, RU, "--engine", engine, "--lang", "ru")
+    # By hand: Москва, новые, санкции shared; 3 of 6 prediction words, 3 of 4 reference words.
+    assert code == 0 and out["warnings"] == [] and err == ""
+    assert (out["scores"]["rouge1"]["precision"], out["scores"]["rouge1"]["recall"]) == (0.5, 0.75)
+    assert "|lang:ru|tok:unicode-v1|stem:snowball-russian|" in out["signature"]
+
+
+def test_russian_pair_with_perl_warns_and_refuses_russian(tmp_path: Path) -> None:
+    code, out, err = _bench_score(tmp_path, RU, "--engine", "perl")
+    assert code == 0 and out["scores"]["rouge1"]["f1"] == 0.0
+    assert "bench score --engine fast --lang ru" in out["warnings"][0] and "yield no token" in err
+    code, out, err = _bench_score(tmp_path, RU, "--engine", "perl", "--lang", "ru")
+    assert code == 2 and out is None and "Traceback" not in err
+    assert err.strip() == ("bench score: error: --lang: engine 'perl' scores English only (ROUGE-1.5.5 drops every "
+                           "non-ASCII letter, so 'ru' text would score near 0), got 'ru'; use --engine fast, which "
+                           "reads 'ru' with tokenizer unicode-v1")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bench.errors import MetricError
-from bench.metrics.tokenize import (UnicodeTokenizer, normalize_language, stemmer_name, tokenizer_for,
-                                    tokenizer_name, word_tokens)
+from bench.metrics.tokenize import (UnicodeTokenizer, check_segmentable, normalize_language, rouge_score_sees,
+                                    stemmer_name, tokenizer_for, tokenizer_name, word_tokens)
 
 
 def test_umlauts_and_accents_survive() -> None:
@@ -74,3 +74,36 @@ def test_bad_language_code_and_tokenizer_are_refused() -> None:
         normalize_language("German")
     with pytest.raises(MetricError, match='did you mean "unicode"'):
         tokenizer_for("unicod", "en", True)
+
+
+@pytest.mark.parametrize("text", ["Storm", "2004", "\u0130stanbul", "\u212a", "中国 2004", "x—"])
+def test_rouge_score_sees_what_its_tokenizer_keeps(text: str) -> None:
+    from rouge_score.tokenize import tokenize
+
+    assert rouge_score_sees(text) is True and tokenize(text, None) != []  # U+0130, U+212A lower to i, k
+
+
+@pytest.mark.parametrize("text", ["中国经济", "Москва", "— … «»", "   "])
+def test_rouge_score_misses_what_its_tokenizer_drops(text: str) -> None:
+    from rouge_score.tokenize import tokenize
+
+    assert rouge_score_sees(text) is False and tokenize(text, None) == []
+
+
+@pytest.mark.parametrize("text, seen", [("中国经济", True), ("Москва", True), ("ⓐ", True), ("— … «»", False),
+                                        ("😀 #", False)])
+def test_unicode_tokenizer_sees_exactly_what_it_tokenizes(text: str, seen: bool) -> None:
+    assert UnicodeTokenizer.sees(text) is seen and bool(word_tokens(text)) is seen
+
+
+def test_unsegmented_scripts_are_refused_by_auto_only() -> None:
+    with pytest.raises(MetricError, match=r"lang: Khmer \('km'\) is written without spaces"):
+        check_segmentable("auto", "km", "lang")
+    check_segmentable("unicode", "th", "lang")  # texts already segmented: the user says so
+    check_segmentable("auto", "zh", "lang")  # CJK: one token a character
+
+
+def test_chinese_needs_no_stemmer_and_does_not_warn(caplog: pytest.LogCaptureFixture) -> None:
+    UnicodeTokenizer("zh")
+    UnicodeTokenizer("pl")
+    assert [r.getMessage()[:40] for r in caplog.records] == ["no Snowball stemmer for language 'pl': i"]
