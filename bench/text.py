@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["SPLITTER_NAME", "split_sentences", "normalize_space", "word_count", "first_words"]
+__all__ = ["SPLITTER_NAME", "split_sentences", "normalize_space", "is_word", "word_count", "first_words"]
 
 SPLITTER_NAME = "rules-v2"
 
@@ -116,11 +116,29 @@ def _next_is_sentence_opener(after: str) -> bool:
     return bool(m and m.group(1)[0].isupper() and m.group(1).lower() in _OPENER_WORDS)
 
 
+def is_word(token: str) -> bool:
+    """True when a whitespace token counts against a word budget: it holds a letter or a digit ("0.1%",
+    "high-speed", "AOL's" are one word each); lone punctuation ("-", "&", "—") does not count."""
+    return any(ch.isalnum() for ch in token)
+
+
 def word_count(text: str) -> int:
-    """Whitespace-delimited word count."""
-    return len(text.split())
+    """Words as a ``max_words`` budget counts them: whitespace tokens holding a letter or digit (:func:`is_word`)."""
+    return sum(1 for token in text.split() if is_word(token))
 
 
 def first_words(text: str, n: int) -> str:
-    """The first ``n`` whitespace-delimited words of ``text``, joined by single spaces."""
-    return " ".join(text.split()[:n])
+    """The whitespace tokens of ``text`` up to and including its ``n``-th word (:func:`is_word`), joined by
+    single spaces.
+
+    Lone punctuation before or between the words rides along uncounted, so the output stays a verbatim
+    (space-normalised) prefix of the text; none is kept after the ``n``-th word.
+    """
+    out: list[str] = []
+    words = 0
+    for token in text.split():
+        if words >= n:
+            break
+        out.append(token)
+        words += is_word(token)
+    return " ".join(out)

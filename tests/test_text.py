@@ -118,3 +118,9 @@ def test_bbc_bodies_split_as_before():
         rules_v1 = [s for p in paragraphs for s in split_sentences(normalize_space(p))]
         assert split_sentences(body) == rules_v1
     assert folded == 0
+
+
+def test_a_budget_word_holds_a_letter_or_digit():
+    assert word_count("growth of just 0.1% - and AOL's high-speed & \u2014 sales") == 8
+    assert first_words("- a - b & c d", 2) == "- a - b"  # lone punctuation rides along, uncounted
+    assert first_words("a - ", 5) == "a -" and first_words("a b", 0) == ""
