@@ -3,16 +3,19 @@
 The splitter is rule-based and deterministic (no downloads): it breaks after ``.``, ``!`` or ``?``
 (optionally followed by closing quotes/brackets) when the next token starts a sentence, and it does not
 break after known abbreviations ("Mr.", "U.S.", "e.g."), single initials ("J. K. Rowling"), or inside
-numbers ("3.5", "$1.13bn"). Its name and version go into every metric signature that uses it.
+numbers ("3.5", "$1.13bn"). Every line break the text already has ends a sentence: a blank line (a
+paragraph) and a single newline alike, as rouge-score's rougeLsum and ROUGE-1.5.5 (one sentence a line) read
+them, so a two-line or bulleted output keeps its lines. Its name and version go into every metric signature
+that uses it: ``rules-v2`` (``rules-v1`` folded a single newline into a space).
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["SPLITTER_NAME", "split_sentences", "normalize_space", "word_count", "first_words"]
+__all__ = ["SPLITTER_NAME", "split_sentences", "normalize_space", "is_word", "word_count", "first_words"]
 
-SPLITTER_NAME = "rules-v1"
+SPLITTER_NAME = "rules-v2"
 
 # Lower-cased, without the final dot. Titles and common abbreviations that rarely end a sentence.
 _ABBREVIATIONS = frozenset("""
@@ -26,7 +29,6 @@ _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
 # A candidate end: terminal punctuation, optional closers, then whitespace.
 _END = re.compile(r"([.!?…]+)([" + re.escape(_CLOSERS) + r"]*)(\s+)")
-_PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _DOTTED_LOWER = re.compile(r"(?:[a-z]\.)+[a-z]")
 _DOTTED_UPPER = re.compile(r"(?:[A-Z]\.)+[A-Z]")
 _NEXT_WORD = re.compile(r"[" + re.escape(_OPENERS) + r"]*([A-Za-z]+)")
@@ -65,12 +67,16 @@ def _starts_sentence(rest: str) -> bool:
 
 
 def split_sentences(text: str) -> list[str]:
-    """Split ``text`` into sentences; paragraphs (blank lines) always end a sentence."""
+    r"""Split ``text`` into sentences; every line break (a single newline or a blank line) ends one.
+
+    A line break is ``\n`` (``\r\n`` too: the ``\r`` is whitespace), where rouge-score splits rougeLsum
+    texts; a lone ``\r`` or U+2028 is whitespace there and here.
+    """
     sentences: list[str] = []
-    for para in _PARAGRAPH_BREAK.split(text):
-        para = normalize_space(para)
-        if para:
-            sentences.extend(_split_paragraph(para))
+    for line in text.split("\n"):
+        line = normalize_space(line)
+        if line:
+            sentences.extend(_split_paragraph(line))
     return sentences
 
 
@@ -110,11 +116,29 @@ def _next_is_sentence_opener(after: str) -> bool:
     return bool(m and m.group(1)[0].isupper() and m.group(1).lower() in _OPENER_WORDS)
 
 
+def is_word(token: str) -> bool:
+    """True when a whitespace token counts against a word budget: it holds a letter or a digit ("0.1%",
+    "high-speed", "AOL's" are one word each); lone punctuation ("-", "&", "—") does not count."""
+    return any(ch.isalnum() for ch in token)
+
+
 def word_count(text: str) -> int:
-    """Whitespace-delimited word count."""
-    return len(text.split())
+    """Words as a ``max_words`` budget counts them: whitespace tokens holding a letter or digit (:func:`is_word`)."""
+    return sum(1 for token in text.split() if is_word(token))
 
 
 def first_words(text: str, n: int) -> str:
-    """The first ``n`` whitespace-delimited words of ``text``, joined by single spaces."""
-    return " ".join(text.split()[:n])
+    """The whitespace tokens of ``text`` up to and including its ``n``-th word (:func:`is_word`), joined by
+    single spaces.
+
+    Lone punctuation before or between the words rides along uncounted, so the output stays a verbatim
+    (space-normalised) prefix of the text; none is kept after the ``n``-th word.
+    """
+    out: list[str] = []
+    words = 0
+    for token in text.split():
+        if words >= n:
+            break
+        out.append(token)
+        words += is_word(token)
+    return " ".join(out)

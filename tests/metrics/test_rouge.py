@@ -167,7 +167,7 @@ def test_signature_names_every_language_group() -> None:
     rouge.score(["c d"], ["c d"])  # config.language: en
     assert rouge.signature() == (
         "rouge|engine:fast-rouge-score-rs-0.2.1|nrefs:1|lang:de,en|tok:de=unicode-v1,en=rouge-score|"
-        f"stem:de=snowball-german,en=porter|split:rules-v1|boot:500|seed:3|version:{__version__}")
+        f"stem:de=snowball-german,en=porter|split:rules-v2|boot:500|seed:3|version:{__version__}")
 
 
 # --- settings -----------------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ def test_auto_resolves_to_fast_and_says_so() -> None:
     sig = Rouge().signature()
     assert sig.startswith("rouge|engine:fast-rouge-score-rs-")
     assert sig.endswith(f"|version:{__version__}")
-    assert "|tok:rouge-score|stem:porter|split:rules-v1|boot:1000|seed:12345|" in sig
+    assert "|tok:rouge-score|stem:porter|split:rules-v2|boot:1000|seed:12345|" in sig
 
 
 def test_auto_without_rouge_score_rs_is_reference_and_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
