@@ -26,7 +26,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("config", nargs="?", type=Path, default=None,
                    help="YAML config (default: configs/default.yaml)")
     p.add_argument("--limit", type=int, metavar="N", default=None,
-                   help="score only the first N articles of the corpus (after the config's own sampling)")
+                   help="score only N articles: a deterministic sample of the corpus (after the config's own sampling) "
+                        "that keeps its strata when corpus.stratify_by is set")
     p.add_argument("--output", type=Path, metavar="DIR", default=Path("results"),
                    help="folder for run directories and the prediction cache (default: results)")
     p.add_argument("--no-cache", action="store_true",
@@ -46,6 +47,7 @@ def _run(args: argparse.Namespace) -> int:
     from bench.cli.progress import make_progress
     from bench.errors import ConfigError
     from bench.render.compare import build_comparison
+    from bench.run.manifest import cuda_build_without_gpu
     from bench.render.terminal import to_rich
 
     if args.limit is not None and args.limit < 1:
@@ -64,6 +66,9 @@ def _run(args: argparse.Namespace) -> int:
                          progress=progress, argv=["bench", *sys.argv[1:]])
     finally:
         progress.close()
+    notice = cuda_build_without_gpu()  # only when a system imported torch: extractive runs never pay for it
+    if notice:
+        err.print(notice, markup=False, highlight=False, soft_wrap=True)
     reused = sum(u.reused for u in result.units)
     if reused:
         err.print(f"reused {reused} cached predictions (--no-cache to regenerate)")
@@ -74,7 +79,7 @@ def _run(args: argparse.Namespace) -> int:
     table = build_comparison([result.run], test=False, columns=args.columns)
     console.print(to_rich(table, caption=False))
     for note in table.notes:
-        err.print(f"[yellow]warning:[/yellow] {note}", soft_wrap=True, highlight=False)
+        err.print(f"warning: {note}", style="yellow", markup=False, soft_wrap=True, highlight=False)
     if table.common_n:
         console.print("Systems scored different article sets: ranked on the articles all of them scored; each "
                       "system's own mean is listed after the ranking.", soft_wrap=True)

@@ -59,8 +59,8 @@ class RougeMetric(Metric):
         return self.rouge.signature()
 
     def notes(self) -> list[str]:
-        notes = getattr(self.rouge, "notes", None)
-        return list(notes()) if callable(notes) else []
+        """Text the tokenizer could not see, or text scored as another language than it is written in."""
+        return list(self.rouge.warnings())
 
 
 @register_metric("extra")

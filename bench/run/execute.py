@@ -14,11 +14,12 @@ from typing import Any
 
 from bench.config import Config
 from bench.corpus.load import Corpus, load_corpus, resolve_path
-from bench.corpus.sampling import sample_articles
+from bench.corpus.sampling import sample_articles, take
 from bench.run.manifest import environment, git_commit
 from bench.metrics.base import Column, Metric
 from bench.files import write_json, write_jsonl, write_text_atomic, write_yaml
 from bench.run.rundir import FILES, Run, create_run_dir, read_json
+from bench.run.cache import note_kept_on_failure
 from bench.run.generate import NullProgress, Progress, Unit, run_system
 from bench.run.score import columns_of, score_rows, score_units, summary_rows
 from bench.typed import to_plain
@@ -45,6 +46,21 @@ class RunResult:
         return not self.failures
 
 
+@dataclass
+class _Run:
+    """What one run is about, gathered before generation and needed again to write its files."""
+
+    config: Config
+    corpus: Corpus
+    articles: list[Any]
+    metrics: list[Metric]
+    run_dir: Path
+    started: datetime
+    code: dict[str, Any]
+    use_cache: bool
+    argv: list[str]
+
+
 def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit: int | None = None,
             progress: Progress | None = None, argv: list[str] | None = None) -> RunResult:
     """Run every system on every task of ``config``; write the run directory; return what happened."""
@@ -52,45 +68,60 @@ def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit:
     started = datetime.now(timezone.utc)
     code = git_commit()  # the code as it was when the run started (edits during a run do not count)
     corpus = load_corpus(config.corpus, config.base_dir)
-    articles = corpus.articles[:limit] if limit else corpus.articles
+    # --limit: a deterministic sample that keeps the corpus's strata (not the first N, which may all be business)
+    articles = take(corpus.articles, limit, stratify_by=config.corpus.stratify_by, seed=config.corpus.seed) \
+        if limit else corpus.articles
     metrics = config.build_metrics()
     systems = config.build_systems()
-    run_dir = create_run_dir(output_root, config.name, started)
-    write_yaml(run_dir / FILES["config"], _resolved_config(config, limit))
-    units, timings, system_records = _generate(config, corpus, articles, systems, output_root, use_cache, progress)
-    scored = score_units(units, metrics)
+    with note_kept_on_failure(output_root / ".cache"):  # a full or read-only disk: say what the cache kept
+        run_dir = create_run_dir(output_root, config.name, started)
+        run = _Run(config, corpus, articles, metrics, run_dir, started, code, use_cache,
+                   argv if argv is not None else sys.argv)
+        write_yaml(run_dir / FILES["config"], _resolved_config(config, limit))
+        units, timings, records = _generate(config, corpus, articles, systems, output_root, use_cache, progress)
+        return _finish(run, units, timings, records)
+
+
+def _finish(run: _Run, units: list[Unit], timings: dict[str, dict[str, float]], records: list[dict]) -> RunResult:
+    """Score the generated units and write every file of the run directory (the manifest last)."""
+    scored = score_units(units, run.metrics)
     for unit, sc in zip(units, scored):
         timings[unit.system]["score_s"] = round(timings[unit.system].get("score_s", 0.0) + (sc.seconds if sc else 0), 3)
-    columns = columns_of(metrics)
-    signatures = {m.name: m.signature() for m in metrics}
-    signature = next(iter(signatures.values()))
-    notes = [note for m in metrics for note in m.notes()]
+    columns = columns_of(run.metrics)
+    signatures = {m.name: m.signature() for m in run.metrics}
+    notes = [note for m in run.metrics for note in m.notes()]
     summary = summary_rows(units, scored, columns)
-    failures = [{"system": u.system, "target": u.target, "error": u.error or ""} for u in units if u.status != "ok"]
-    write_jsonl(run_dir / FILES["predictions"], _prediction_rows(units))
-    write_jsonl(run_dir / FILES["scores"], score_rows(units, scored))
-    write_json(run_dir / FILES["summary_json"], {
-        "signature": signature, "signatures": signatures, "config": config.name, "corpus": corpus.source,
-        "columns": [c.to_dict() for c in columns], "notes": notes, "rows": summary})
-    manifest = {
-        "command": argv if argv is not None else sys.argv, "config": config.name,
-        "config_path": str(config.path) if config.path else None,
-        "started": started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(),
-        "corpus": {"source": corpus.source, "articles": len(articles), "problems": corpus.problems[:50],
+    write_jsonl(run.run_dir / FILES["predictions"], _prediction_rows(units))
+    write_jsonl(run.run_dir / FILES["scores"], score_rows(units, scored))
+    write_json(run.run_dir / FILES["summary_json"], {
+        "signature": next(iter(signatures.values())), "signatures": signatures, "config": run.config.name,
+        "corpus": run.corpus.source, "columns": [c.to_dict() for c in columns], "notes": notes, "rows": summary})
+    manifest = _manifest(run, units, timings, records, signatures, notes)
+    readable = _write_summaries(run.run_dir, manifest)
+    write_json(run.run_dir / FILES["manifest"], manifest)
+    return RunResult(run.run_dir, manifest["signature"], summary, units, run.corpus, columns, readable,
+                     manifest["failures"], notes)
+
+
+def _manifest(run: _Run, units: list[Unit], timings: dict[str, dict[str, float]], records: list[dict],
+              signatures: dict[str, str], notes: list[str]) -> dict[str, Any]:
+    corpus, config = run.corpus, run.config
+    return {
+        "command": run.argv, "config": config.name, "config_path": str(config.path) if config.path else None,
+        "started": run.started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(),
+        "corpus": {"source": corpus.source, "articles": len(run.articles), "problems": corpus.problems[:50],
                    "problem_count": len(corpus.problems), "duplicates": corpus.duplicates,
                    "duplicates_dropped": config.corpus.dedupe, "rows_read": corpus.rows_read},
-        "signature": signature, "signatures": signatures, "notes": notes,
+        "signature": next(iter(signatures.values())), "signatures": signatures, "notes": notes,
         "seeds": {"corpus": config.corpus.seed,
-                  **{f"bootstrap_{m.name}": getattr(m.config, "seed", None) for m in metrics}},
-        "systems": system_records,
-        "timings": timings, "cache": {"enabled": use_cache,
-                                      "reused": sum(u.reused for u in units),
-                                      "generated": sum(u.generated for u in units)},
-        "failures": failures, **environment(), "git": code,
+                  **{f"bootstrap_{m.name}": getattr(m.config, "seed", None) for m in run.metrics}},
+        "systems": records, "timings": timings,
+        "cache": {"enabled": run.use_cache, "reused": sum(u.reused for u in units),
+                  "generated": sum(u.generated for u in units)},
+        "failures": [{"system": u.system, "target": u.target, "error": u.error or ""} for u in units
+                     if u.status != "ok"],
+        **environment(), "git": run.code,
     }
-    run = _write_summaries(run_dir, manifest)
-    write_json(run_dir / FILES["manifest"], manifest)
-    return RunResult(run_dir, signature, summary, units, corpus, columns, run, failures, notes)
 
 
 def _generate(config: Config, corpus: Corpus, articles: list[Any], systems: list[Any], output_root: Path,

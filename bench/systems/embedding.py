@@ -62,6 +62,8 @@ def mmr_ranking(vectors: np.ndarray, k: int, lam: float) -> list[int]:
 class EmbeddingCentroid(System):
     """Sentences nearest the article centroid (optionally MMR) with a sentence-transformers model."""
 
+    version = "2"  # a word cut counts words only (bench.text.first_words): cached cuts are regenerated
+
     @dataclass(frozen=True)
     class Config(Selection):
         model: str = DEFAULT_EMBEDDER

@@ -85,6 +85,8 @@ def lexrank_matrix(tokens: Sequence[Sequence[str]], threshold: float | None) -> 
 class _GraphRanker(System):
     """Shared: split, tokenize, build the matrix, rank, compose."""
 
+    version = "2"  # a word cut counts words only (bench.text.first_words): cached cuts are regenerated
+
     def __init__(self, name: str, config: Any) -> None:
         super().__init__(name, config)
         from rouge_score import tokenizers
