@@ -12,7 +12,7 @@ from rouge_score import rouge_scorer
 from bench.metrics.perl.engine import PerlSettings
 from bench.metrics.rouge import Rouge, RougeConfig
 from bench.text import SPLITTER_NAME, first_words, normalize_space, split_sentences, word_count
-from tests.metrics.perl_reference import build_data_dir, run_perl, unavailable_reason
+from bench.metrics.perl.script import build_data_dir, run_perl, unavailable_reason
 
 _BBC_PATH = Path("shared") / "corpora" / "bbc-news-2004" / "articles.jsonl"
 BBC = next((p / _BBC_PATH for p in Path(__file__).resolve().parents if (p / _BBC_PATH).exists()), None)

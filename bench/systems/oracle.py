@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 from bench.article import Article
 from bench.errors import ConfigError, SystemError_
 from bench.metrics.engines import make_engine, resolve_engine
+from bench.metrics.rouge import RougeConfig
 from bench.systems.base import System, Task, register
 from bench.systems.extractive import Selection, compose
 from bench.text import split_sentences
@@ -63,7 +64,8 @@ class Oracle(System):
                 "(the same choices, about 15x slower); pip install rouge-score-rs",
                 name,
             )
-        self._engine = make_engine(engine, config.metric, config.stemmer)
+        self._engine = make_engine(engine, RougeConfig(engine=engine, types=tuple(config.metric),
+                                                       stemmer=config.stemmer))
 
     def summarize(self, articles: Sequence[Article], task: Task) -> list[str]:
         out = []
