@@ -18,7 +18,7 @@ from bench.article import Article, Task
 from bench.errors import ConfigError
 from bench.typed import build, suggest, to_plain
 
-__all__ = ["Task", "System", "register", "registry", "create", "known_kinds"]
+__all__ = ["Task", "System", "register", "unregister", "registry", "create", "known_kinds"]
 
 
 class System:
@@ -92,6 +92,11 @@ def register(kind: str) -> Callable[[type[System]], type[System]]:
         return cls
 
     return deco
+
+
+def unregister(kind: str) -> None:
+    """Remove ``kind`` from the registry (for tests that register a kind of their own)."""
+    _REGISTRY.pop(kind, None)
 
 
 def _load_builtin_kinds() -> None:
