@@ -23,7 +23,7 @@ from bench.report.svg import colour_map
 from bench.run.rundir import REPORT_FILE, Run, open_run
 from bench.files import write_text_atomic
 
-__all__ = ["build_report", "write_report"]
+__all__ = ["build_report", "write_report", "browser_types"]
 
 
 def _charts(run: Run, table: Table) -> str:
@@ -64,7 +64,7 @@ def _length_points(preds: pd.DataFrame, scores: pd.DataFrame, target: str, colum
     return points, median
 
 
-def _rouge_types(table: Table) -> list[str]:
+def browser_types(table: Table) -> list[str]:
     """The ROUGE types whose F1 the article browser shows beside each output."""
     return [c.key[:-2] for c in table.columns if c.metric == "rouge" and c.key.endswith("_f")]
 
@@ -73,7 +73,7 @@ def build_report(run: Run, *, baseline: str | None = None) -> str:
     """The report's HTML text for ``run``."""
     table = build_comparison([run], baseline=baseline)
     boards = "".join(f"<h3>{escape(t.capitalize())}</h3>{leaderboard_html(table, t)}" for t in table.targets)
-    types = _rouge_types(table)
+    types = browser_types(table)
     articles = collect_articles(run.predictions, run.scores, types, run.systems)
     sections = [
         ("leaderboard", "Leaderboard", boards + legend_html(table)),

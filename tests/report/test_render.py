@@ -11,7 +11,7 @@ import pytest
 
 from bench.config import load_config
 from bench.render.compare import build_comparison
-from bench.report import write_report
+from bench.report import browser_types, write_report
 from bench.report.browser import STATIC_ARTICLES, browser_html, collect_articles
 from bench.report.chromium import dump_dom, find_chromium, render
 from bench.run.execute import execute
@@ -120,8 +120,9 @@ def test_an_article_built_on_demand_matches_its_static_rendering(many_run):
     assert "<script>document.title" not in dom
     run = open_run(many_run)
     table = build_comparison([run])
-    views = collect_articles(run.predictions, run.scores, table.types, run.systems)
-    static = block(browser_html(views, table.targets, table.types, static=len(views)), "art-24")
+    types = browser_types(table)
+    views = collect_articles(run.predictions, run.scores, types, run.systems)
+    static = block(browser_html(views, table.targets, types, static=len(views)), "art-24")
     inner = re.compile(r'<div class="targets">.*</div>', re.S)
     assert events(inner.search(opened).group(0)) == events(inner.search(static).group(0))
 
