@@ -82,8 +82,10 @@ class Config:
 
     def build_systems(self) -> list[System]:
         where = self.path or "config"
-        return [create(_resolve_model_path(spec, self.base_dir), f"{where}: systems[{i}]")
-                for i, spec in enumerate(self.system_specs)]
+        return [
+            create(_resolve_model_path(spec, self.base_dir), f"{where}: systems[{i}]")
+            for i, spec in enumerate(self.system_specs)
+        ]
 
     def build_metrics(self) -> list[Metric]:
         """One fresh instance per enabled metric (a metric's signature covers what it scored)."""
@@ -106,8 +108,9 @@ def load_config(path: str | Path) -> Config:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found; pass the path of a YAML config "
-                          "(see configs/ for examples)") from None
+        raise ConfigError(
+            f"{path}: config file not found; pass the path of a YAML config (see configs/ for examples)"
+        ) from None
     except (IsADirectoryError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{path}: cannot read the config as UTF-8 text ({exc.__class__.__name__})") from None
     try:
@@ -124,15 +127,19 @@ def parse_config(data: Any, path: Path | None = None) -> Config:
     """Validate a config mapping; ``path`` names the file in errors and anchors relative paths."""
     where = str(path) if path else "config"
     if not isinstance(data, dict):
-        raise ConfigError(f"{where}: a config must be a YAML mapping with 'corpus' and 'systems', "
-                          f"got {type(data).__name__}")
+        raise ConfigError(
+            f"{where}: a config must be a YAML mapping with 'corpus' and 'systems', got {type(data).__name__}"
+        )
     for key in data:
         if key not in _TOP_LEVEL:
-            raise ConfigError(f"{where}: unknown section {key!r}{suggest(str(key), _TOP_LEVEL)}; "
-                              f"known: {', '.join(_TOP_LEVEL)}")
+            raise ConfigError(
+                f"{where}: unknown section {key!r}{suggest(str(key), _TOP_LEVEL)}; known: {', '.join(_TOP_LEVEL)}"
+            )
     name = data.get("name") or (path.stem if path else "config")
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9._-]+", name):
-        raise ConfigError(f"{where}: name: use letters, digits, '.', '_' or '-' (it names the run folder), got {name!r}")
+        raise ConfigError(
+            f"{where}: name: use letters, digits, '.', '_' or '-' (it names the run folder), got {name!r}"
+        )
     if "corpus" not in data:
         raise ConfigError(f"{where}: missing section 'corpus' (e.g. corpus: {{path: ../data/sample.jsonl}})")
     metric_specs = _parse_metrics(data.get("metrics"), where)
@@ -143,8 +150,17 @@ def parse_config(data: Any, path: Path | None = None) -> Config:
     run = build(RunSettings, data.get("run"), f"{where}: run")
     tasks = _parse_tasks(data.get("tasks"), where)
     specs, samples = _parse_systems(data.get("systems"), where)
-    cfg = Config(name=name, path=path, corpus=corpus, tasks=tasks, system_specs=specs, metric_specs=metric_specs,
-                 run=run, raw=dict(data, name=name), samples=samples)
+    cfg = Config(
+        name=name,
+        path=path,
+        corpus=corpus,
+        tasks=tasks,
+        system_specs=specs,
+        metric_specs=metric_specs,
+        run=run,
+        raw=dict(data, name=name),
+        samples=samples,
+    )
     cfg.build_systems()  # validate every system's and metric's settings now, before any work starts
     cfg.build_metrics()
     return cfg
@@ -159,8 +175,9 @@ def _parse_metrics(data: Any, where: str) -> dict[str, dict[str, Any]]:
     known = metric_registry()
     for key in data:
         if key not in known:
-            raise ConfigError(f"{where}: metrics: unknown metric {key!r}{suggest(str(key), known)}; "
-                              f"known: {', '.join(sorted(known))}")
+            raise ConfigError(
+                f"{where}: metrics: unknown metric {key!r}{suggest(str(key), known)}; known: {', '.join(sorted(known))}"
+            )
     specs: dict[str, dict[str, Any]] = {}
     for name in default_metrics() + [k for k in data if k not in default_metrics()]:
         value = data.get(name, {})
@@ -186,8 +203,9 @@ def _parse_tasks(data: Any, where: str) -> list[Task]:
     tasks = []
     for target, settings in data.items():
         if target not in TARGETS:
-            raise ConfigError(f"{where}: tasks: unknown target {target!r}{suggest(str(target), TARGETS)}; "
-                              f"known: {', '.join(TARGETS)}")
+            raise ConfigError(
+                f"{where}: tasks: unknown target {target!r}{suggest(str(target), TARGETS)}; known: {', '.join(TARGETS)}"
+            )
         settings = settings or {}
         if not isinstance(settings, dict) or set(settings) - {"max_words"}:
             raise ConfigError(f"{where}: tasks.{target}: only 'max_words' can be set, got {settings!r}")

@@ -20,16 +20,25 @@ import yaml
 
 from bench.errors import RunError
 
-__all__ = ["write_text_atomic", "write_json", "write_jsonl", "write_yaml", "read_jsonl", "os_error_reason",
-           "write_error"]
+__all__ = [
+    "write_text_atomic",
+    "write_json",
+    "write_jsonl",
+    "write_yaml",
+    "read_jsonl",
+    "os_error_reason",
+    "write_error",
+]
 
 #: errno -> (the reason in words, what to do; ``{write}`` is "write to" or the caller's option)
 _REASONS: dict[int, tuple[str, str]] = {
     errno.ENOSPC: ("disk full", "free space on that disk, or {write} a folder on another disk"),
     errno.EDQUOT: ("disk quota exceeded", "free space on that disk, or {write} a folder on another disk"),
     errno.EROFS: ("read-only file system", "{write} a folder on a writable disk"),
-    errno.EFBIG: ("file too large: over the file-size limit (ulimit -f) or the file system's maximum",
-                  "raise the limit (ulimit -f unlimited), or {write} a folder on another file system"),
+    errno.EFBIG: (
+        "file too large: over the file-size limit (ulimit -f) or the file system's maximum",
+        "raise the limit (ulimit -f unlimited), or {write} a folder on another file system",
+    ),
     errno.EACCES: ("permission denied", "{write} a folder you may write to"),
     errno.EPERM: ("operation not permitted", "{write} a folder you may write to"),
     errno.ENOTDIR: ("a part of the path is a file, not a folder", "{write} a folder"),
@@ -113,8 +122,10 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
                 try:
                     row = json.loads(line)
                 except ValueError as exc:
-                    raise RunError(f"{path}:{number}: not valid JSON ({exc.msg}); the file is damaged — "
-                                   "rerun the command that wrote it") from None
+                    raise RunError(
+                        f"{path}:{number}: not valid JSON ({exc.msg}); the file is damaged — "
+                        "rerun the command that wrote it"
+                    ) from None
                 if not isinstance(row, dict):
                     raise RunError(f"{path}:{number}: expected a JSON object per line, got {type(row).__name__}")
                 rows.append(row)

@@ -18,12 +18,14 @@ __all__ = ["SPLITTER_NAME", "split_sentences", "normalize_space", "is_word", "wo
 SPLITTER_NAME = "rules-v2"
 
 # Lower-cased, without the final dot. Titles and common abbreviations that rarely end a sentence.
-_ABBREVIATIONS = frozenset("""
+_ABBREVIATIONS = frozenset(
+    """
 mr mrs ms dr prof sr jr st mt ft rev gen col lt sgt capt cmdr adm gov sen rep pres supt insp
 no nos vol vols fig figs ed eds pp p approx est dept univ assn bros co corp inc ltd plc
 jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
 vs etc al e.g i.e a.m p.m u.s u.k u.n e.u u.s.a cf viz ca
-""".split())
+""".split()
+)
 
 _CLOSERS = "\"'”’»)]"
 _OPENERS = "\"'“‘«(["
@@ -85,8 +87,8 @@ def _split_paragraph(para: str) -> list[str]:
     start = 0
     for m in _END.finditer(para):
         punct, end_idx = m.group(1), m.end(2)
-        before = para[max(start, m.start(1) - _WINDOW):m.start(1)]
-        after = para[m.end():m.end() + _WINDOW]
+        before = para[max(start, m.start(1) - _WINDOW) : m.start(1)]
+        after = para[m.end() : m.end() + _WINDOW]
         if punct == "." and not m.group(2) and _is_abbreviation(before):
             # "U.S. officials" stays together; "in the U.S. The" is ambiguous: break only if a
             # capitalised common word follows and the abbreviation is a dotted acronym.

@@ -29,8 +29,15 @@ def suggest(name: str, choices: typing.Iterable[str]) -> str:
 
 def _type_name(tp: Any) -> str:
     if isinstance(tp, type):
-        return {"str": "a string", "int": "an integer", "float": "a number", "bool": "true/false",
-                "dict": "a mapping", "list": "a list", "tuple": "a list"}.get(tp.__name__, tp.__name__)
+        return {
+            "str": "a string",
+            "int": "an integer",
+            "float": "a number",
+            "bool": "true/false",
+            "dict": "a mapping",
+            "list": "a list",
+            "tuple": "a list",
+        }.get(tp.__name__, tp.__name__)
     return str(tp).replace("typing.", "")
 
 
@@ -70,8 +77,7 @@ def _coerce(value: Any, tp: Any, where: str) -> Any:
         if not isinstance(value, Mapping):
             raise ConfigError(f"{where}: expected a mapping, got {value!r}")
         if len(args) == 2:
-            return {_coerce(k, args[0], f"{where} key"): _coerce(v, args[1], f"{where}.{k}")
-                    for k, v in value.items()}
+            return {_coerce(k, args[0], f"{where} key"): _coerce(v, args[1], f"{where}.{k}") for k, v in value.items()}
         return dict(value)
     if tp is float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):

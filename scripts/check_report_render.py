@@ -64,13 +64,20 @@ def check_opened(html: Path, run: Run) -> list[str]:
         return []
     last = str(predictions["article_id"].iloc[-1])
     dom = dump_dom(html, fragment=f"article={last}")
-    found = re.search(rf'<details class="article"[^>]*open[^>]*><summary><span class="aid">{re.escape(escape(last))}'
-                      r"</span>.*?</details>", dom, re.S)
+    found = re.search(
+        rf'<details class="article"[^>]*open[^>]*><summary><span class="aid">{re.escape(escape(last))}'
+        r"</span>.*?</details>",
+        dom,
+        re.S,
+    )
     if not found:
         return [f"article {last}: not open after loading {html.name}#article={last}"]
     mine = predictions[predictions["article_id"] == last]
-    missing = [f"{r.system}/{r.target}" for r in mine.itertuples() if escape(str(r.prediction), quote=False)
-               not in found.group(0)]
+    missing = [
+        f"{r.system}/{r.target}"
+        for r in mine.itertuples()
+        if escape(str(r.prediction), quote=False) not in found.group(0)
+    ]
     print(f"article {last} opened from its address: {len(mine) - len(missing)} of {len(mine)} outputs shown")
     return [f"article {last}: outputs of {', '.join(missing)} not shown when opened"] if missing else []
 

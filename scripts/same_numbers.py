@@ -54,8 +54,9 @@ def compare(before: Path, after: Path, tol: float) -> list[str]:
                 if part not in sa[column] or part not in sb[column]:
                     continue
                 if not _same(sa[column].get(part), sb[column].get(part), tol):
-                    diffs.append(f"summary.json {unit} {column}.{part}: {sa[column].get(part)!r} != "
-                                 f"{sb[column].get(part)!r}")
+                    diffs.append(
+                        f"summary.json {unit} {column}.{part}: {sa[column].get(part)!r} != {sb[column].get(part)!r}"
+                    )
     return diffs
 
 

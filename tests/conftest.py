@@ -18,17 +18,26 @@ REPO = Path(__file__).resolve().parents[1]
 BBC = REPO.parent / "shared" / "corpora" / "bbc-news-2004" / "articles.jsonl"
 
 ARTICLES = [
-    {"id": "a1", "headline": "Council approves new bridge over river",
-     "standfirst": "The city council has approved a new bridge. Work starts in May.",
-     "body": "The city council approved a new bridge over the river on Monday. Mr. Brown said the U.S. firm "
-             "would build it.\n\nWork starts in May and costs $1.5bn. Residents welcomed the plan."},
-    {"id": "a2", "headline": "Storm closes schools",
-     "standfirst": "Schools across the region were closed after a storm.",
-     "body": "A storm closed schools across the region on Tuesday. Heavy rain flooded roads.\n\n"
-             "\"We had no choice,\" the head teacher said. Classes resume on Friday."},
-    {"id": "a3", "standfirst": "A local team won the cup final after extra time.",
-     "body": "The local team won the cup final after extra time. Fans celebrated in the streets.\n\n"
-             "The coach praised his players."},
+    {
+        "id": "a1",
+        "headline": "Council approves new bridge over river",
+        "standfirst": "The city council has approved a new bridge. Work starts in May.",
+        "body": "The city council approved a new bridge over the river on Monday. Mr. Brown said the U.S. firm "
+        "would build it.\n\nWork starts in May and costs $1.5bn. Residents welcomed the plan.",
+    },
+    {
+        "id": "a2",
+        "headline": "Storm closes schools",
+        "standfirst": "Schools across the region were closed after a storm.",
+        "body": "A storm closed schools across the region on Tuesday. Heavy rain flooded roads.\n\n"
+        '"We had no choice," the head teacher said. Classes resume on Friday.',
+    },
+    {
+        "id": "a3",
+        "standfirst": "A local team won the cup final after extra time.",
+        "body": "The local team won the cup final after extra time. Fans celebrated in the streets.\n\n"
+        "The coach praised his players.",
+    },
 ]
 
 
@@ -59,8 +68,10 @@ metrics:
 # --- the skip summary: a partial run must not pass for a full one -----------------------------------------
 
 #: how a skip reason names the Debian package that would let the test run (first match wins)
-_PACKAGE_IN_REASON = (re.compile(r"apt-get install ([a-z0-9][a-z0-9.+-]*)"),
-                      re.compile(r"install Debian's ([a-z0-9][a-z0-9.+-]*)"))
+_PACKAGE_IN_REASON = (
+    re.compile(r"apt-get install ([a-z0-9][a-z0-9.+-]*)"),
+    re.compile(r"install Debian's ([a-z0-9][a-z0-9.+-]*)"),
+)
 #: skips that name no package but whose package is known (libxml-parser-perl pulls in perl itself)
 _PACKAGE_FOR_TOPIC = (("ROUGE-1.5.5.pl", "libxml-parser-perl"), ("chromium", "chromium"))
 
@@ -83,8 +94,9 @@ def skip_summary(reasons: list[str]) -> str | None:
     parts = [f"{n} need{'s' if n == 1 else ''} {package}" for package, n in needs.most_common()]
     if others:
         parts.append(f"{others} for other reasons (-rs lists them)")
-    line = f"{len(reasons)} test{'s' if len(reasons) != 1 else ''} skipped, so this is not a full run: " + \
-        ", ".join(parts)
+    line = f"{len(reasons)} test{'s' if len(reasons) != 1 else ''} skipped, so this is not a full run: " + ", ".join(
+        parts
+    )
     if needs:
         line += f" — install: apt-get install {' '.join(package for package, _ in needs.most_common())}"
     return line
@@ -97,7 +109,7 @@ def _skip_reason(report: pytest.TestReport) -> str:
 
 
 @pytest.hookimpl(hookwrapper=True, tryfirst=True)
-def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001 — pytest's signature
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
     """After pytest's own summary, just above the final counts: the skip line of :func:`skip_summary`."""
     yield
     skipped = [r for r in terminalreporter.stats.get("skipped", []) if r.skipped]

@@ -52,7 +52,10 @@ def test_not_yaml_names_the_line(tmp_path):
 
 def test_unknown_kind_lists_known_kinds(tmp_path):
     path = write(tmp_path, GOOD.replace("kind: lead", "kind: leed"))
-    with pytest.raises(ConfigError, match=r"systems\[0\]\.kind: unknown system kind 'leed' \(did you mean \"lead\"\?\); known kinds: .*lead"):
+    with pytest.raises(
+        ConfigError,
+        match=r"systems\[0\]\.kind: unknown system kind 'leed' \(did you mean \"lead\"\?\); known kinds: .*lead",
+    ):
         load_config(path)
 
 

@@ -26,7 +26,9 @@ def _name(path: Path) -> str:
 
 
 def test_no_module_is_over_400_lines():
-    long = {str(p.relative_to(REPO)): n for p in _modules() if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES}
+    long = {
+        str(p.relative_to(REPO)): n for p in _modules() if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
+    }
     assert not long, f"split these by noun (DESIGN.md): {long}"
 
 
@@ -58,8 +60,9 @@ def test_no_import_cycle():
     graph = {name: {i for i in _top_level_imports(path) if i in names and i != name} for name, path in names.items()}
     # a package's __init__ re-exporting its own modules is not a cycle through them
     for name in graph:
-        graph[name] = {i for i in graph[name] if not (PACKAGE.joinpath(*name.split(".")[1:]).is_dir()
-                                                      and i.startswith(name + "."))}
+        graph[name] = {
+            i for i in graph[name] if not (PACKAGE.joinpath(*name.split(".")[1:]).is_dir() and i.startswith(name + "."))
+        }
     state: dict[str, int] = {}
     stack: list[str] = []
 
@@ -68,7 +71,7 @@ def test_no_import_cycle():
         stack.append(node)
         for nxt in sorted(graph[node]):
             if state.get(nxt) == 1:
-                cycle = stack[stack.index(nxt):] + [nxt]
+                cycle = stack[stack.index(nxt) :] + [nxt]
                 pytest.fail("import cycle: " + " -> ".join(cycle))
             if nxt not in state:
                 visit(nxt)
@@ -94,7 +97,10 @@ def test_readme_where_things_live_matches_the_tree():
     assert named, "README has no 'Where things live' entries"
     missing = sorted(n for n in named if not (REPO / n).exists())
     assert not missing, f"README names paths that do not exist: {missing}"
-    packages = {f"bench/{p.relative_to(PACKAGE).as_posix()}/" for p in PACKAGE.rglob("*")
-                if p.is_dir() and (p / "__init__.py").exists()}
+    packages = {
+        f"bench/{p.relative_to(PACKAGE).as_posix()}/"
+        for p in PACKAGE.rglob("*")
+        if p.is_dir() and (p / "__init__.py").exists()
+    }
     unlisted = sorted(p for p in packages if p not in named and p.rstrip("/") not in named)
     assert not unlisted, f"README's 'Where things live' does not list these packages: {unlisted}"

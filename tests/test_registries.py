@@ -58,8 +58,7 @@ class LengthRatio(Metric):
         seed: int = 3
 
     def columns(self):
-        return [Column("len_ratio", "len ratio", description="prediction words / reference words", digits=3,
-                       show=True)]
+        return [Column("len_ratio", "len ratio", description="prediction words / reference words", digits=3, show=True)]
 
     def score(self, items):
         return [{"len_ratio": len(it.prediction.split()) / len(it.references[0].split())} for it in items]
@@ -70,8 +69,9 @@ class LengthRatio(Metric):
 
 def to_pipes(table: Table) -> str:
     """A toy output format: target|system|len ratio mean."""
-    return "".join(f"{r.target}|{r.label}|{r.cells['len_ratio'].mean:.4f}\n" for r in table.rows
-                   if "len_ratio" in r.cells)
+    return "".join(
+        f"{r.target}|{r.label}|{r.cells['len_ratio'].mean:.4f}\n" for r in table.rows if "len_ratio" in r.cells
+    )
 
 
 @pytest.fixture
@@ -93,9 +93,11 @@ def run_dir(toys, tmp_path) -> Path:
     (tmp_path / "toy.yaml").write_text(
         "name: toy\ncorpus: {path: news.pipe4}\ntasks: {headline: {max_words: 12}, standfirst: {max_words: 40}}\n"
         "systems:\n  - {name: lead-1, kind: lead, sentences: 1}\n  - {name: two, kind: first-two}\n"
-        "metrics: {rouge: {types: [rouge1], bootstrap: 200, seed: 3}, extra: false, lenratio: {}}\n")
-    assert main(["run", str(tmp_path / "toy.yaml"), "--output", str(tmp_path / "results"), "-q",
-                 "--examples", "0"]) == 0
+        "metrics: {rouge: {types: [rouge1], bootstrap: 200, seed: 3}, extra: false, lenratio: {}}\n"
+    )
+    assert (
+        main(["run", str(tmp_path / "toy.yaml"), "--output", str(tmp_path / "results"), "-q", "--examples", "0"]) == 0
+    )
     [found] = [p for p in (tmp_path / "results").iterdir() if p.name.startswith("toy-")]
     return found
 
@@ -103,8 +105,12 @@ def run_dir(toys, tmp_path) -> Path:
 # By hand: `two` writes 2 words against 4-word headlines (0.5 each) and 8/9/9-word standfirsts
 # (2/8, 2/9, 2/9). lead-1 writes the first sentence: "The council met on Monday." (5 words), "A storm hit the
 # coast." (5), "Shares rose after the vote." (5): 5/4 = 1.25 on headlines; 5/8, 5/9, 5/9 on standfirsts.
-EXPECTED = {("two", "headline"): 0.5, ("two", "standfirst"): (2 / 8 + 2 / 9 + 2 / 9) / 3,
-            ("lead-1", "headline"): 1.25, ("lead-1", "standfirst"): (5 / 8 + 5 / 9 + 5 / 9) / 3}
+EXPECTED = {
+    ("two", "headline"): 0.5,
+    ("two", "standfirst"): (2 / 8 + 2 / 9 + 2 / 9) / 3,
+    ("lead-1", "headline"): 1.25,
+    ("lead-1", "standfirst"): (5 / 8 + 5 / 9 + 5 / 9) / 3,
+}
 
 
 def test_the_toy_metric_has_a_column_with_a_ci_in_the_summary(run_dir):

@@ -10,16 +10,21 @@ import pytest
 from rouge_score import rouge_scorer
 
 from bench.metrics.perl.engine import PerlSettings
+from bench.metrics.perl.script import build_data_dir, run_perl, unavailable_reason
 from bench.metrics.rouge import Rouge, RougeConfig
 from bench.text import SPLITTER_NAME, first_words, normalize_space, split_sentences, word_count
-from bench.metrics.perl.script import build_data_dir, run_perl, unavailable_reason
 
 _BBC_PATH = Path("shared") / "corpora" / "bbc-news-2004" / "articles.jsonl"
 BBC = next((p / _BBC_PATH for p in Path(__file__).resolve().parents if (p / _BBC_PATH).exists()), None)
 
 
 def test_splits_plain_sentences():
-    assert split_sentences("One two. Three four! Five six? Seven.") == ["One two.", "Three four!", "Five six?", "Seven."]
+    assert split_sentences("One two. Three four! Five six? Seven.") == [
+        "One two.",
+        "Three four!",
+        "Five six?",
+        "Seven.",
+    ]
 
 
 def test_keeps_titles_and_dotted_acronyms_together():
@@ -28,7 +33,10 @@ def test_keeps_titles_and_dotted_acronyms_together():
 
 
 def test_acronym_at_sentence_end_before_a_sentence_opener():
-    assert split_sentences("He lives in the U.S. The weather is fine.") == ["He lives in the U.S.", "The weather is fine."]
+    assert split_sentences("He lives in the U.S. The weather is fine.") == [
+        "He lives in the U.S.",
+        "The weather is fine.",
+    ]
 
 
 def test_decimals_and_money_do_not_split():
@@ -38,7 +46,11 @@ def test_decimals_and_money_do_not_split():
 
 def test_closing_quotes_stay_with_their_sentence():
     text = '"We consider it of utmost importance," Lavrov said. "It is over." Then he left.'
-    assert split_sentences(text) == ['"We consider it of utmost importance," Lavrov said.', '"It is over."', "Then he left."]
+    assert split_sentences(text) == [
+        '"We consider it of utmost importance," Lavrov said.',
+        '"It is over."',
+        "Then he left.",
+    ]
 
 
 def test_question_inside_quotes_followed_by_lowercase_continues():
@@ -54,7 +66,9 @@ def test_paragraph_break_always_ends_a_sentence():
 
 
 def test_lowercase_after_period_does_not_split():
-    assert split_sentences("The vote was held on Wed. the 12th of April.") == ["The vote was held on Wed. the 12th of April."]
+    assert split_sentences("The vote was held on Wed. the 12th of April.") == [
+        "The vote was held on Wed. the 12th of April."
+    ]
 
 
 def test_whitespace_helpers():
@@ -65,18 +79,24 @@ def test_whitespace_helpers():
 
 def test_single_line_breaks_end_sentences():
     assert split_sentences("Storm closes schools\nRain floods roads") == ["Storm closes schools", "Rain floods roads"]
-    assert split_sentences("- Storm closes schools\r\n- Rain floods roads\n") == ["- Storm closes schools",
-                                                                                   "- Rain floods roads"]
+    assert split_sentences("- Storm closes schools\r\n- Rain floods roads\n") == [
+        "- Storm closes schools",
+        "- Rain floods roads",
+    ]
     # a line still splits at its sentence ends, and blank or space-only lines add nothing
     assert split_sentences("One here. Two there.\n \n\nThree") == ["One here.", "Two there.", "Three"]
     assert SPLITTER_NAME == "rules-v2"  # rules-v1 folded single newlines: scores differ, so the name does
 
 
 # Lines without terminal punctuation: rules-v1 saw one sentence in each, rouge-score sees two.
-TWO_LINES = ("Storm closes schools across the region\nHeavy rain floods the main roads",
-             "Heavy rain floods the main roads\nStorm closes schools across the region")
-BULLETS = ("- Storm shuts schools in the region\n- Rain floods roads\n- Trains cancelled",
-           "- Heavy rain floods the roads\n- Storm closes schools across the region")
+TWO_LINES = (
+    "Storm closes schools across the region\nHeavy rain floods the main roads",
+    "Heavy rain floods the main roads\nStorm closes schools across the region",
+)
+BULLETS = (
+    "- Storm shuts schools in the region\n- Rain floods roads\n- Trains cancelled",
+    "- Heavy rain floods the roads\n- Storm closes schools across the region",
+)
 
 
 @pytest.mark.parametrize("engine", ["fast", "reference"])
@@ -88,7 +108,8 @@ def test_rouge_keeps_line_breaks_as_rouge_score_does(engine: str, prediction: st
     theirs = rouge_scorer.RougeScorer(list(types), use_stemmer=True).score(reference, prediction)
     for t in types:
         assert (mine[t].precision, mine[t].recall, mine[t].f1) == pytest.approx(
-            (theirs[t].precision, theirs[t].recall, theirs[t].fmeasure), abs=1e-12), t
+            (theirs[t].precision, theirs[t].recall, theirs[t].fmeasure), abs=1e-12
+        ), t
     if prediction == TWO_LINES[0]:
         assert mine["rougeLsum"].f1 == 1.0  # each line finds itself; rules-v1 gave 0.5
 
@@ -99,8 +120,9 @@ def test_perl_engine_reads_the_lines_as_the_script_does(tmp_path: Path, predicti
     [mine] = Rouge(RougeConfig(engine="perl", bootstrap=10)).score([prediction], [reference])
     # the real ROUGE-1.5.5.pl, given the texts one line a sentence (its SPL input)
     pairs = [(prediction.split("\n"), [reference.split("\n")])]
-    perl = run_perl(pairs, PerlSettings(skip_distance=4, resamples=10).flags(), tmp_path / "run",
-                    build_data_dir(tmp_path / "data"))
+    perl = run_perl(
+        pairs, PerlSettings(skip_distance=4, resamples=10).flags(), tmp_path / "run", build_data_dir(tmp_path / "data")
+    )
     assert {t: (s.precision, s.recall, s.f1) for t, s in mine.items()} == {t: perl.per_summary[0][t] for t in mine}
     if prediction == TWO_LINES[0]:
         assert mine["rougeL"].f1 == 1.0

@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bench",
         description="headline-bench: benchmark summarizers on writing news headlines and standfirsts, "
-                    "scored with ROUGE you can publish. Every run is logged, resumable and signed.",
+        "scored with ROUGE you can publish. Every run is logged, resumable and signed.",
         epilog="Run 'bench COMMAND --help' for the options of a command.",
     )
     parser.add_argument("--version", action="version", version=f"headline-bench {__version__}")
@@ -59,8 +59,9 @@ def _main(argv: list[str] | None) -> int:
     except SystemExit:  # --help, --version, usage errors: flush here so a closed pipe is caught in main
         sys.stdout.flush()
         raise
-    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING, format="%(levelname)s %(name)s: %(message)s"
+    )
     if not getattr(args, "func", None):
         parser.print_help()
         sys.stdout.flush()

@@ -28,21 +28,40 @@ __all__ = ["add_source_arguments", "config_from_args", "load_from_args", "print_
 
 def add_source_arguments(p: argparse.ArgumentParser) -> None:
     """The SRC argument and the corpus options."""
-    p.add_argument("src", metavar="SRC", help="a corpus file or folder, a YAML config (its corpus section), "
-                   "or hf:NAME for a Hugging Face hub dataset")
-    p.add_argument("--format", choices=("auto", *(f.name for f in formats())), default=None,
-                   help="source format (default: auto, from the suffix or folder contents): "
-                        + "; ".join(f"{f.name}: {f.description}" for f in formats()))
-    p.add_argument("--field", action="append", default=[], metavar="FIELD=COLUMN",
-                   help="map an article field (body, headline, standfirst, id, date, url, language, category, "
-                        "source) to your column; repeatable")
-    p.add_argument("--preset", choices=sorted(PRESETS), default=None,
-                   help="known field mapping (xsum: document->body, summary->standfirst; cnn_dailymail: "
-                        "article->body, highlights->standfirst; gigaword: document->body, summary->headline; "
-                        "generic: common column names)")
-    p.add_argument("--layout", choices=("auto", *layout_names()), default=None,
-                   help="page layout for --format pages (default: auto, tried in this order: "
-                        f"{', '.join(layout_names())})")
+    p.add_argument(
+        "src",
+        metavar="SRC",
+        help="a corpus file or folder, a YAML config (its corpus section), or hf:NAME for a Hugging Face hub dataset",
+    )
+    p.add_argument(
+        "--format",
+        choices=("auto", *(f.name for f in formats())),
+        default=None,
+        help="source format (default: auto, from the suffix or folder contents): "
+        + "; ".join(f"{f.name}: {f.description}" for f in formats()),
+    )
+    p.add_argument(
+        "--field",
+        action="append",
+        default=[],
+        metavar="FIELD=COLUMN",
+        help="map an article field (body, headline, standfirst, id, date, url, language, category, "
+        "source) to your column; repeatable",
+    )
+    p.add_argument(
+        "--preset",
+        choices=sorted(PRESETS),
+        default=None,
+        help="known field mapping (xsum: document->body, summary->standfirst; cnn_dailymail: "
+        "article->body, highlights->standfirst; gigaword: document->body, summary->headline; "
+        "generic: common column names)",
+    )
+    p.add_argument(
+        "--layout",
+        choices=("auto", *layout_names()),
+        default=None,
+        help=f"page layout for --format pages (default: auto, tried in this order: {', '.join(layout_names())})",
+    )
     p.add_argument("--hf-config", default=None, help="hub dataset config (e.g. 3.0.0)")
     p.add_argument("--split", default=None, help="dataset split (e.g. test)")
     p.add_argument("--revision", default=None, help="hub dataset revision (branch, tag or commit)")
@@ -89,9 +108,19 @@ def config_from_args(args: argparse.Namespace) -> tuple[CorpusConfig, Path | Non
         base_dir = Path(src).resolve().parent
     else:
         settings = {"path": src}
-    overrides = {"format": args.format, "preset": args.preset, "layout": args.layout, "hf_config": args.hf_config,
-                 "split": args.split, "revision": args.revision, "language": args.language,
-                 "encoding": args.encoding, "limit": args.limit, "seed": args.seed, "stratify_by": args.stratify_by}
+    overrides = {
+        "format": args.format,
+        "preset": args.preset,
+        "layout": args.layout,
+        "hf_config": args.hf_config,
+        "split": args.split,
+        "revision": args.revision,
+        "language": args.language,
+        "encoding": args.encoding,
+        "limit": args.limit,
+        "seed": args.seed,
+        "stratify_by": args.stratify_by,
+    }
     settings.update({k: v for k, v in overrides.items() if v is not None})
     if args.field:
         settings["fields"] = {**settings.get("fields", {}), **_fields(args.field)}

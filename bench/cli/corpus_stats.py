@@ -13,11 +13,13 @@ __all__ = ["add_parser", "render"]
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
-        "corpus-stats", help="counts, missing fields, duplicates, languages and lengths of a corpus",
+        "corpus-stats",
+        help="counts, missing fields, duplicates, languages and lengths of a corpus",
         description="Load SRC like a run would (field mapping, presets, dedupe, sampling) and print: article "
-                    "counts, rows skipped and duplicates, missing fields, languages, categories and sources, "
-                    "and word-length distributions (min/median/p95/max) of headline, standfirst and body. "
-                    "p95 is the nearest-rank 95th percentile.")
+        "counts, rows skipped and duplicates, missing fields, languages, categories and sources, "
+        "and word-length distributions (min/median/p95/max) of headline, standfirst and body. "
+        "p95 is the nearest-rank 95th percentile.",
+    )
     add_source_arguments(p)
     p.add_argument("--json", action="store_true", help="print the figures as JSON (for machines)")
     p.set_defaults(func=_corpus_stats)
@@ -27,8 +29,10 @@ def _length_row(name: str, stats: LengthStats | None) -> str:
     if stats is None:
         return f"  {name:<11} {'(absent)':>8}"
     median = f"{stats.median:g}"
-    return (f"  {name:<11} {stats.count:>8,} {stats.min:>6,} {median:>8} {stats.p95:>6,} {stats.max:>7,} "
-            f"{stats.mean:>8,.1f}")
+    return (
+        f"  {name:<11} {stats.count:>8,} {stats.min:>6,} {median:>8} {stats.p95:>6,} {stats.max:>7,} "
+        f"{stats.mean:>8,.1f}"
+    )
 
 
 def _counts(counts: dict[str, int], limit: int = 10) -> str:
@@ -39,16 +43,19 @@ def _counts(counts: dict[str, int], limit: int = 10) -> str:
 
 def render(stats: CorpusStats) -> str:
     """The human-readable report."""
-    lines = [f"corpus: {stats.source}",
-             f"articles: {stats.articles:,} (read {stats.rows_read:,}; skipped {stats.skipped:,} bad row(s); "
-             f"{stats.duplicates:,} duplicate(s) by body" + (f"; {stats.few_shot:,} set aside for few-shot" if
-                                                              stats.few_shot else "") + ")",
-             "missing: " + ", ".join(f"{k} {v:,}" for k, v in stats.missing.items()),
-             f"languages: {_counts(stats.languages)}",
-             f"categories: {_counts(stats.categories)}",
-             f"sources: {_counts(stats.sources)}",
-             "words:",
-             f"  {'field':<11} {'articles':>8} {'min':>6} {'median':>8} {'p95':>6} {'max':>7} {'mean':>8}"]
+    lines = [
+        f"corpus: {stats.source}",
+        f"articles: {stats.articles:,} (read {stats.rows_read:,}; skipped {stats.skipped:,} bad row(s); "
+        f"{stats.duplicates:,} duplicate(s) by body"
+        + (f"; {stats.few_shot:,} set aside for few-shot" if stats.few_shot else "")
+        + ")",
+        "missing: " + ", ".join(f"{k} {v:,}" for k, v in stats.missing.items()),
+        f"languages: {_counts(stats.languages)}",
+        f"categories: {_counts(stats.categories)}",
+        f"sources: {_counts(stats.sources)}",
+        "words:",
+        f"  {'field':<11} {'articles':>8} {'min':>6} {'median':>8} {'p95':>6} {'max':>7} {'mean':>8}",
+    ]
     lines += [_length_row(name, stats.words[name]) for name in LENGTH_FIELDS]
     lines.append(_length_row("paragraphs", stats.paragraphs))
     return "\n".join(lines)

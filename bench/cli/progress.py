@@ -13,8 +13,15 @@ import time
 from typing import TextIO
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TaskProgressColumn, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from bench.run.generate import NullProgress
 from bench.run.generate import Progress as ProgressProtocol
@@ -44,9 +51,17 @@ class RichProgress:
     """Implements bench.run.generate.Progress with a rich progress display on stderr."""
 
     def __init__(self, console: Console) -> None:
-        self._progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                  TaskProgressColumn(), _RateColumn(), TimeElapsedColumn(),
-                                  TextColumn("ETA"), TimeRemainingColumn(), console=console)
+        self._progress = Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TaskProgressColumn(),
+            _RateColumn(),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+        )
         self._task = None
         self._live = False
 

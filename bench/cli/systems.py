@@ -21,10 +21,13 @@ __all__ = ["add_parser", "describe", "render"]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("systems", help="list system kinds with their settings and defaults",
-                       description="List the system kinds a config's 'systems:' entries can use, each with its "
-                                   "settings, types and defaults (read from the code). A config entry is flat: "
-                                   "{name: ..., kind: ..., <settings>}.")
+    p = sub.add_parser(
+        "systems",
+        help="list system kinds with their settings and defaults",
+        description="List the system kinds a config's 'systems:' entries can use, each with its "
+        "settings, types and defaults (read from the code). A config entry is flat: "
+        "{name: ..., kind: ..., <settings>}.",
+    )
     p.add_argument("kind", nargs="?", help="show only this kind")
     p.add_argument("--json", action="store_true", help="print the listing as JSON")
     p.set_defaults(func=_systems)
@@ -74,8 +77,13 @@ def describe(kind: str, cls: type) -> dict[str, Any]:
     settings = _settings(cls.Config)
     doc = (cls.__doc__ or "").strip().splitlines()
     flags = [flag for flag in ("upper_bound", "needs_reference") if getattr(cls, flag, False)]
-    return {"kind": kind, "summary": doc[0] if doc else "", "module": cls.__module__, "flags": flags,
-            "settings": settings}
+    return {
+        "kind": kind,
+        "summary": doc[0] if doc else "",
+        "module": cls.__module__,
+        "flags": flags,
+        "settings": settings,
+    }
 
 
 def render(entries: list[dict[str, Any]]) -> str:
@@ -102,8 +110,9 @@ def _setting_lines(settings: list[dict[str, Any]], indent: str) -> list[str]:
 def _systems(args: argparse.Namespace) -> int:
     kinds = registry()
     if args.kind and args.kind not in kinds:
-        raise ConfigError(f"unknown system kind {args.kind!r}{suggest(args.kind, kinds)}; "
-                          f"known kinds: {', '.join(sorted(kinds))}")
+        raise ConfigError(
+            f"unknown system kind {args.kind!r}{suggest(args.kind, kinds)}; known kinds: {', '.join(sorted(kinds))}"
+        )
     names = [args.kind] if args.kind else sorted(kinds)
     entries = [describe(k, kinds[k]) for k in names]
     print(json.dumps(entries, indent=2) if args.json else render(entries))

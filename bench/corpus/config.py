@@ -53,12 +53,16 @@ class CorpusConfig:
         if self.path is None and self.hf_name is None and not (preset and preset.hf_name):
             raise CorpusError(f"{where}: give path (a file or folder) or hf_name (a Hugging Face dataset)")
         if self.preset is not None and self.preset not in PRESETS:
-            raise CorpusError(f"{where}.preset: unknown preset {self.preset!r}{suggest(self.preset, PRESETS)}; "
-                              f"presets: {', '.join(PRESETS)}")
+            raise CorpusError(
+                f"{where}.preset: unknown preset {self.preset!r}{suggest(self.preset, PRESETS)}; "
+                f"presets: {', '.join(PRESETS)}"
+            )
         for name in self.fields:
             if name not in ARTICLE_FIELDS:
-                raise CorpusError(f"{where}.fields: {name!r} is not an article field{suggest(name, ARTICLE_FIELDS)}; "
-                                  f"article fields: {', '.join(ARTICLE_FIELDS)}")
+                raise CorpusError(
+                    f"{where}.fields: {name!r} is not an article field{suggest(name, ARTICLE_FIELDS)}; "
+                    f"article fields: {', '.join(ARTICLE_FIELDS)}"
+                )
         if self.max_body_chars is not None and self.max_body_chars < 1:
             raise CorpusError(f"{where}.max_body_chars: must be ≥ 1 or null, got {self.max_body_chars}")
         if self.few_shot < 0:
@@ -66,13 +70,15 @@ class CorpusConfig:
         try:
             codecs.lookup(self.encoding)
         except LookupError:
-            raise CorpusError(f"{where}.encoding: unknown text encoding {self.encoding!r} "
-                              "(e.g. utf-8, latin-1)") from None
+            raise CorpusError(
+                f"{where}.encoding: unknown text encoding {self.encoding!r} (e.g. utf-8, latin-1)"
+            ) from None
         if self.stratify_by == "body":
             raise CorpusError(f"{where}.stratify_by: stratify by a label such as category, not the body")
 
 
 def _check_choice(value: str, names: tuple[str, ...], where: str, noun: str) -> None:
     if value != "auto" and value not in names:
-        raise CorpusError(f"{where}: unknown {noun} {value!r}{suggest(value, ('auto', *names))}; "
-                          f"{noun}s: auto, {', '.join(names)}")
+        raise CorpusError(
+            f"{where}: unknown {noun} {value!r}{suggest(value, ('auto', *names))}; {noun}s: auto, {', '.join(names)}"
+        )

@@ -80,8 +80,10 @@ def normalize_body(text: str, line_paragraphs: bool = False) -> str:
 def check_body_length(body: str, max_chars: int | None) -> None:
     """Raise RowError when ``body`` is longer than ``max_chars`` characters (None: no limit)."""
     if max_chars is not None and len(body) > max_chars:
-        raise RowError(f"body is {len(body):,} characters, over max_body_chars={max_chars:,} (a scraping "
-                       "error? raise max_body_chars in the corpus config, or null for no limit)")
+        raise RowError(
+            f"body is {len(body):,} characters, over max_body_chars={max_chars:,} (a scraping "
+            "error? raise max_body_chars in the corpus config, or null for no limit)"
+        )
 
 
 def _plain(value: Any) -> Any:
@@ -112,26 +114,39 @@ class RecordMapper:
     user_fields: frozenset[str] = frozenset()
 
     @classmethod
-    def make(cls, fields: Mapping[str, str] | None = None, preset: str | None = None,
-             language: str | None = None, max_body_chars: int | None = None) -> RecordMapper:
+    def make(
+        cls,
+        fields: Mapping[str, str] | None = None,
+        preset: str | None = None,
+        language: str | None = None,
+        max_body_chars: int | None = None,
+    ) -> RecordMapper:
         """Combine a preset's mapping with the user's ``fields`` (which win)."""
         chosen: Preset = PRESETS[preset] if preset else Preset("none")
         explicit = {**chosen.fields, **(fields or {})}
         for name in explicit:
             if name not in ARTICLE_FIELDS:
-                raise CorpusError(f"fields: {name!r} is not an article field{suggest(name, ARTICLE_FIELDS)}; "
-                                  f"article fields: {', '.join(ARTICLE_FIELDS)}")
+                raise CorpusError(
+                    f"fields: {name!r} is not an article field{suggest(name, ARTICLE_FIELDS)}; "
+                    f"article fields: {', '.join(ARTICLE_FIELDS)}"
+                )
         columns = dict(explicit)
         used = set(explicit.values())
         for name in ARTICLE_FIELDS:
             if name not in columns and name not in used and not chosen.aliases:
                 columns[name] = name  # same-named column, used when present
         required = set(fields or {}) | ({"body"} & set(chosen.fields))
-        return cls(columns=columns, explicit=frozenset(required), preset=preset,
-                   user_fields=frozenset(fields or {}),
-                   language=language or chosen.language,
-                   source=chosen.source, line_paragraphs=chosen.line_paragraphs, aliases=chosen.aliases,
-                   max_body_chars=max_body_chars)
+        return cls(
+            columns=columns,
+            explicit=frozenset(required),
+            preset=preset,
+            user_fields=frozenset(fields or {}),
+            language=language or chosen.language,
+            source=chosen.source,
+            line_paragraphs=chosen.line_paragraphs,
+            aliases=chosen.aliases,
+            max_body_chars=max_body_chars,
+        )
 
     def resolve(self, available: Sequence[str], label: str) -> RecordMapper:
         """Check the mapping against the columns a source has; resolve generic aliases.
@@ -152,12 +167,16 @@ class RecordMapper:
         for name in sorted(self.explicit):
             if columns[name] not in have:
                 who = f"fields.{name} names" if name in self.user_fields else f"preset {self.preset!r} expects"
-                raise CorpusError(f"{label}: {who} column {columns[name]!r}, which does not "
-                                  f"exist{suggest(columns[name], have)}; columns are: {listing}")
+                raise CorpusError(
+                    f"{label}: {who} column {columns[name]!r}, which does not "
+                    f"exist{suggest(columns[name], have)}; columns are: {listing}"
+                )
         if columns.get("body") not in have:
-            raise CorpusError(f"{label}: no column for the article body (looked for {columns.get('body', 'body')!r}); "
-                              f"columns are: {listing}; map one with fields: {{body: <column>}} (CLI: --field "
-                              "body=<column>) or use a preset (xsum, cnn_dailymail, gigaword, generic)")
+            raise CorpusError(
+                f"{label}: no column for the article body (looked for {columns.get('body', 'body')!r}); "
+                f"columns are: {listing}; map one with fields: {{body: <column>}} (CLI: --field "
+                "body=<column>) or use a preset (xsum, cnn_dailymail, gigaword, generic)"
+            )
         # Optional columns a preset names but this source lacks: the field is simply absent (None).
         columns = {name: col for name, col in columns.items() if col in have}
         return dataclasses.replace(self, columns=columns)
@@ -174,8 +193,9 @@ class RecordMapper:
         elif name == "date" and isinstance(value, (dt.date, dt.datetime)):
             value = value.isoformat()
         if not isinstance(value, str):
-            raise RowError(f"field {name!r} (column {column!r}) must be a string, got "
-                           f"{type(value).__name__} {_short(value)}")
+            raise RowError(
+                f"field {name!r} (column {column!r}) must be a string, got {type(value).__name__} {_short(value)}"
+            )
         if name == "body":
             return normalize_body(value, self.line_paragraphs) or None
         return value.strip() or None
@@ -191,9 +211,14 @@ class RecordMapper:
             raise RowError(f"missing or empty body (column {self.columns['body']!r})")
         check_body_length(body, self.max_body_chars)
         meta = self._meta(rec)
-        return Article(id=values.pop("id") or default_id, body=body,
-                       language=values.pop("language") or self.language,
-                       source=values.pop("source") or self.source, meta=meta, **values)
+        return Article(
+            id=values.pop("id") or default_id,
+            body=body,
+            language=values.pop("language") or self.language,
+            source=values.pop("source") or self.source,
+            meta=meta,
+            **values,
+        )
 
     def _meta(self, rec: Mapping[str, Any]) -> dict[str, Any]:
         mapped = set(self.columns.values())
@@ -215,8 +240,9 @@ def _check_text(rec: Mapping[str, Any]) -> None:
     if found is None:
         return
     if _ESCAPED_BYTE.fullmatch(found.char):
-        raise RowError(f"invalid UTF-8 bytes in column {found.column!r}; re-encode the file as UTF-8 "
-                       "(or set the corpus encoding)")
+        raise RowError(
+            f"invalid UTF-8 bytes in column {found.column!r}; re-encode the file as UTF-8 (or set the corpus encoding)"
+        )
     raise RowError(f"{found.describe()} (half of a UTF-16 pair, not a character); fix the source")
 
 

@@ -31,8 +31,17 @@ from bench.corpus.sampling import sample_articles, split_few_shot
 from bench.errors import CorpusError
 from bench.typed import suggest
 
-__all__ = ["Article", "TARGETS", "CorpusConfig", "Corpus", "load_corpus", "load_jsonl", "iter_jsonl",
-           "article_from_record", "resolve_path"]
+__all__ = [
+    "Article",
+    "TARGETS",
+    "CorpusConfig",
+    "Corpus",
+    "load_corpus",
+    "load_jsonl",
+    "iter_jsonl",
+    "article_from_record",
+    "resolve_path",
+]
 
 log = logging.getLogger(__name__)
 
@@ -62,13 +71,16 @@ def resolve_path(path: str | None, base_dir: Path | None) -> Path | None:
     return base_dir / p if not p.is_absolute() and base_dir is not None else p
 
 
-def _read(config: CorpusConfig, path: Path | None, problems: Problems,
-          split: str | None = None) -> tuple[str, list[tuple[str, Article]]]:
+def _read(
+    config: CorpusConfig, path: Path | None, problems: Problems, split: str | None = None
+) -> tuple[str, list[tuple[str, Article]]]:
     """(source label, [(where, article)]) for any registered format."""
     fmt = resolve_format(config.format, path)
     if split is not None and not fmt.splits:
-        raise CorpusError(f"corpus.few_shot_split: format {fmt.name} has no splits (formats with splits: "
-                          f"{', '.join(f.name for f in formats() if f.splits)}); for files use few_shot_path")
+        raise CorpusError(
+            f"corpus.few_shot_split: format {fmt.name} has no splits (formats with splits: "
+            f"{', '.join(f.name for f in formats() if f.splits)}); for files use few_shot_path"
+        )
     if path is None and fmt.needs_path:
         raise CorpusError(f"corpus: format {fmt.name} needs a path ({fmt.description})")
     table = fmt.reader(path, config if split is None else dataclasses.replace(config, split=split), problems)
@@ -91,8 +103,9 @@ def _map_rows(table: RawTable, config: CorpusConfig, problems: Problems) -> list
     return out
 
 
-def _dedupe(pairs: list[tuple[str, Article]], drop: bool, problems: Problems
-            ) -> tuple[list[tuple[str, Article]], list[str]]:
+def _dedupe(
+    pairs: list[tuple[str, Article]], drop: bool, problems: Problems
+) -> tuple[list[tuple[str, Article]], list[str]]:
     """Report repeated bodies (and drop them when ``drop``); a reused id with another body is a problem."""
     first_body: dict[str, tuple[str, str]] = {}
     first_id: dict[str, str] = {}
@@ -100,13 +113,17 @@ def _dedupe(pairs: list[tuple[str, Article]], drop: bool, problems: Problems
     for where, article in pairs:
         seen = first_body.get(article.body_hash)
         if seen is not None:
-            notes.append(f"{where}: same body as {seen[1]!r} ({_short_where(seen[0], where)})"
-                         + ("; dropped" if drop else "; kept (dedupe is off)"))
+            notes.append(
+                f"{where}: same body as {seen[1]!r} ({_short_where(seen[0], where)})"
+                + ("; dropped" if drop else "; kept (dedupe is off)")
+            )
             if drop:
                 continue
         elif article.id in first_id:
-            problems.add(where, f"id {article.id!r} is already used by {first_id[article.id]} for another "
-                         "article; ids must be unique")
+            problems.add(
+                where,
+                f"id {article.id!r} is already used by {first_id[article.id]} for another article; ids must be unique",
+            )
             continue
         first_body.setdefault(article.body_hash, (where, article.id))
         first_id.setdefault(article.id, where)
@@ -122,8 +139,9 @@ def _short_where(where: str, relative_to: str) -> str:
     return f"line {pos}" if pos.isdigit() else pos
 
 
-def _few_shot(config: CorpusConfig, base_dir: Path | None, articles: list[Article], problems: Problems
-              ) -> tuple[list[Article], list[Article]]:
+def _few_shot(
+    config: CorpusConfig, base_dir: Path | None, articles: list[Article], problems: Problems
+) -> tuple[list[Article], list[Article]]:
     """(examples, articles to evaluate): examples never share a body with evaluated articles."""
     if config.few_shot == 0:
         return [], articles
@@ -133,14 +151,16 @@ def _few_shot(config: CorpusConfig, base_dir: Path | None, articles: list[Articl
     label, pairs = _read(config, pool_path, problems, split=config.few_shot_split)
     pool = [a for _, a in _dedupe(pairs, True, problems)[0]]
     if len(pool) < config.few_shot:
-        raise CorpusError(f"{label}: the few-shot pool has {len(pool)} usable article(s), fewer than "
-                          f"few_shot={config.few_shot}")
+        raise CorpusError(
+            f"{label}: the few-shot pool has {len(pool)} usable article(s), fewer than few_shot={config.few_shot}"
+        )
     examples = sample_articles(pool, config.few_shot, config.seed ^ 0x5EED)
     taken = {a.body_hash for a in examples}
     rest = [a for a in articles if a.body_hash not in taken]
     if len(rest) < len(articles):
-        log.warning("corpus: %d article(s) also in the few-shot pool left out of the evaluated set",
-                    len(articles) - len(rest))
+        log.warning(
+            "corpus: %d article(s) also in the few-shot pool left out of the evaluated set", len(articles) - len(rest)
+        )
     return examples, rest
 
 
@@ -159,8 +179,15 @@ def load_corpus(config: CorpusConfig, base_dir: Path | None = None) -> Corpus:
     if config.stratify_by is not None:
         _check_stratify(config.stratify_by, articles)
     articles = sample_articles(articles, config.limit, config.seed, config.stratify_by)
-    corpus = Corpus(articles=articles, source=label, problems=problems.messages, duplicates=len(notes),
-                    duplicate_notes=notes, rows_read=len(pairs), few_shot=examples)
+    corpus = Corpus(
+        articles=articles,
+        source=label,
+        problems=problems.messages,
+        duplicates=len(notes),
+        duplicate_notes=notes,
+        rows_read=len(pairs),
+        few_shot=examples,
+    )
     _log_summary(corpus)
     return corpus
 
@@ -170,14 +197,21 @@ def _check_stratify(name: str, articles: list[Article]) -> None:
         return
     keys = sorted({k for a in articles for k in a.meta})
     hint = suggest(name, ARTICLE_FIELDS + tuple(keys))
-    raise CorpusError(f"corpus.stratify_by: no field or meta key {name!r}{hint}; "
-                      f"fields: {', '.join(ARTICLE_FIELDS)}" + (f"; meta keys: {', '.join(keys)}" if keys else ""))
+    raise CorpusError(
+        f"corpus.stratify_by: no field or meta key {name!r}{hint}; "
+        f"fields: {', '.join(ARTICLE_FIELDS)}" + (f"; meta keys: {', '.join(keys)}" if keys else "")
+    )
 
 
 def _log_summary(corpus: Corpus) -> None:
     if corpus.problems:
-        log.warning("corpus %s: skipped %d bad row(s) (first: %s)", corpus.source, len(corpus.problems),
-                    corpus.problems[0])
+        log.warning(
+            "corpus %s: skipped %d bad row(s) (first: %s)", corpus.source, len(corpus.problems), corpus.problems[0]
+        )
     if corpus.duplicates:
-        log.warning("corpus %s: %d article(s) repeat an earlier body (first: %s)", corpus.source,
-                    corpus.duplicates, corpus.duplicate_notes[0])
+        log.warning(
+            "corpus %s: %d article(s) repeat an earlier body (first: %s)",
+            corpus.source,
+            corpus.duplicates,
+            corpus.duplicate_notes[0],
+        )

@@ -58,11 +58,22 @@ GENERIC_ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 PRESETS: dict[str, Preset] = {
-    "xsum": Preset("xsum", {"body": "document", "standfirst": "summary", "id": "id"},
-                   hf_name="EdinburghNLP/xsum", source="BBC (XSum)", line_paragraphs=True),
-    "cnn_dailymail": Preset("cnn_dailymail", {"body": "article", "standfirst": "highlights", "id": "id"},
-                            hf_name="abisee/cnn_dailymail", hf_config="3.0.0", source="CNN/Daily Mail"),
-    "gigaword": Preset("gigaword", {"body": "document", "headline": "summary"},
-                       hf_name="Harvard/gigaword", source="Gigaword"),
+    "xsum": Preset(
+        "xsum",
+        {"body": "document", "standfirst": "summary", "id": "id"},
+        hf_name="EdinburghNLP/xsum",
+        source="BBC (XSum)",
+        line_paragraphs=True,
+    ),
+    "cnn_dailymail": Preset(
+        "cnn_dailymail",
+        {"body": "article", "standfirst": "highlights", "id": "id"},
+        hf_name="abisee/cnn_dailymail",
+        hf_config="3.0.0",
+        source="CNN/Daily Mail",
+    ),
+    "gigaword": Preset(
+        "gigaword", {"body": "document", "headline": "summary"}, hf_name="Harvard/gigaword", source="Gigaword"
+    ),
     "generic": Preset("generic", aliases=True),
 }

@@ -30,8 +30,10 @@ class Problems:
     def add(self, where: str, reason: str) -> None:
         message = f"{where}: {reason}"
         if self.strict:
-            raise CorpusError(f"{message} (strict mode stops at the first bad row; fix it, or drop "
-                              "strict/--strict to skip bad rows and report them)")
+            raise CorpusError(
+                f"{message} (strict mode stops at the first bad row; fix it, or drop "
+                "strict/--strict to skip bad rows and report them)"
+            )
         self.messages.append(message)
 
     def __len__(self) -> int:

@@ -32,7 +32,7 @@ NO_VALUE = "(none)"
 
 def rank(article: Article, seed: int) -> str:
     """The article's sampling rank for ``seed`` (hex digest; lower is picked first)."""
-    return hashlib.sha256(f"{seed}\x00{article.content_hash}\x00{article.id}".encode("utf-8")).hexdigest()
+    return hashlib.sha256(f"{seed}\x00{article.content_hash}\x00{article.id}".encode()).hexdigest()
 
 
 def stratum(article: Article, by: str) -> str:
@@ -55,8 +55,9 @@ def allocate(sizes: dict[str, int], n: int) -> dict[str, int]:
     return counts
 
 
-def sample_articles(articles: Sequence[Article], limit: int | None, seed: int,
-                    stratify_by: str | None = None) -> list[Article]:
+def sample_articles(
+    articles: Sequence[Article], limit: int | None, seed: int, stratify_by: str | None = None
+) -> list[Article]:
     """``limit`` articles chosen by rank (per stratum), returned in corpus order."""
     if limit is None or limit >= len(articles):
         return list(articles)
@@ -69,7 +70,7 @@ def sample_articles(articles: Sequence[Article], limit: int | None, seed: int,
         counts = allocate({g: len(ix) for g, ix in groups.items()}, limit)
         chosen = set()
         for g, ix in groups.items():
-            chosen.update(sorted(ix, key=lambda i: rank(articles[i], seed))[:counts[g]])
+            chosen.update(sorted(ix, key=lambda i: rank(articles[i], seed))[: counts[g]])
     return [a for i, a in enumerate(articles) if i in chosen]
 
 
@@ -92,7 +93,12 @@ def take(articles: Sequence[Article], n: int, *, stratify_by: str | None = None,
         if missing:
             logging.getLogger(__name__).warning(
                 "limit %d leaves out %d %s value(s) of the corpus (%s): the sample is not stratified over them; "
-                "raise the limit", n, len(missing), stratify_by, ", ".join(missing[:10]))
+                "raise the limit",
+                n,
+                len(missing),
+                stratify_by,
+                ", ".join(missing[:10]),
+            )
     return picked
 
 
@@ -104,8 +110,10 @@ def split_few_shot(articles: Sequence[Article], n: int, seed: int) -> tuple[list
     if n < 0:
         raise CorpusError(f"few_shot: must be ≥ 0, got {n}")
     if n >= len(articles):
-        raise CorpusError(f"few_shot: asked for {n} examples but the corpus has only {len(articles)} "
-                          "articles; lower few_shot or give few_shot_path/few_shot_split")
+        raise CorpusError(
+            f"few_shot: asked for {n} examples but the corpus has only {len(articles)} "
+            "articles; lower few_shot or give few_shot_path/few_shot_split"
+        )
     order = sorted(articles, key=lambda a: rank(a, seed ^ 0x5EED))
     examples = order[:n]
     taken = {a.body_hash for a in examples}

@@ -46,8 +46,14 @@ class LengthStats:
         if not lengths:
             return None
         values = sorted(lengths)
-        return cls(count=len(values), min=values[0], median=float(statistics.median(values)),
-                   p95=nearest_rank(values, 0.95), max=values[-1], mean=round(statistics.fmean(values), 1))
+        return cls(
+            count=len(values),
+            min=values[0],
+            median=float(statistics.median(values)),
+            p95=nearest_rank(values, 0.95),
+            max=values[-1],
+            mean=round(statistics.fmean(values), 1),
+        )
 
 
 @dataclass
@@ -81,13 +87,22 @@ def _counts(values: Sequence[str | None]) -> dict[str, int]:
 def corpus_stats(corpus: Corpus) -> CorpusStats:
     """Compute the statistics of a loaded corpus (after dedupe and sampling)."""
     arts: list[Article] = corpus.articles
-    words = {name: LengthStats.of([word_count(getattr(a, name)) for a in arts if getattr(a, name)])
-             for name in LENGTH_FIELDS}
+    words = {
+        name: LengthStats.of([word_count(getattr(a, name)) for a in arts if getattr(a, name)]) for name in LENGTH_FIELDS
+    }
     return CorpusStats(
-        source=corpus.source, articles=len(arts), rows_read=corpus.rows_read, skipped=len(corpus.problems),
-        duplicates=corpus.duplicates, few_shot=len(corpus.few_shot),
+        source=corpus.source,
+        articles=len(arts),
+        rows_read=corpus.rows_read,
+        skipped=len(corpus.problems),
+        duplicates=corpus.duplicates,
+        few_shot=len(corpus.few_shot),
         missing={name: corpus.missing(name) for name in OPTIONAL_FIELDS},
-        languages=_counts([a.language for a in arts]), categories=_counts([a.category for a in arts]),
-        sources=_counts([a.source for a in arts]), words=words,
+        languages=_counts([a.language for a in arts]),
+        categories=_counts([a.category for a in arts]),
+        sources=_counts([a.source for a in arts]),
+        words=words,
         paragraphs=LengthStats.of([len(a.paragraphs) for a in arts]),
-        problems=list(corpus.problems), duplicate_notes=list(corpus.duplicate_notes))
+        problems=list(corpus.problems),
+        duplicate_notes=list(corpus.duplicate_notes),
+    )

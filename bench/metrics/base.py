@@ -27,8 +27,16 @@ from bench.errors import ConfigError
 from bench.metrics import stats
 from bench.typed import build, suggest
 
-__all__ = ["Column", "Item", "Metric", "register_metric", "unregister_metric", "metric_registry", "create_metric",
-           "default_metrics"]
+__all__ = [
+    "Column",
+    "Item",
+    "Metric",
+    "register_metric",
+    "unregister_metric",
+    "metric_registry",
+    "create_metric",
+    "default_metrics",
+]
 
 Values = dict[str, float | None]
 

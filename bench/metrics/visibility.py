@@ -123,6 +123,8 @@ class InvisibleTexts:
         script = group.scripts.most_common(1)[0][0] if group.scripts else None
         guess = SCRIPT_LANGUAGE.get(script or "", "xx")
         what = f"their letters are {script_name(script)}" if script else "they hold no letters or digits"
-        return (f"ROUGE: {self.invisible} of {self.texts} non-empty texts ({100 * self.share:.0f}%) yield no "
-                f"token under tokenizer {probe.tokenizer} (language {probe.language!r}): {what}, so they score "
-                f"0. Fix: {probe.fix.format(lang=guess)}")
+        return (
+            f"ROUGE: {self.invisible} of {self.texts} non-empty texts ({100 * self.share:.0f}%) yield no "
+            f"token under tokenizer {probe.tokenizer} (language {probe.language!r}): {what}, so they score "
+            f"0. Fix: {probe.fix.format(lang=guess)}"
+        )

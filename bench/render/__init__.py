@@ -16,8 +16,15 @@ from bench.errors import RunError
 from bench.render.table import Table
 from bench.typed import suggest
 
-__all__ = ["OutputFormat", "register_output", "unregister_output", "output_formats", "get_output", "render",
-           "summary_files"]
+__all__ = [
+    "OutputFormat",
+    "register_output",
+    "unregister_output",
+    "output_formats",
+    "get_output",
+    "render",
+    "summary_files",
+]
 
 
 @dataclass(frozen=True)
@@ -33,8 +40,9 @@ class OutputFormat:
 _FORMATS: dict[str, OutputFormat] = {}
 
 
-def register_output(name: str, *, suffix: str, description: str = "", summary: bool = False,
-                    all_columns: bool = False) -> Callable[[Callable[[Table], str]], Callable[[Table], str]]:
+def register_output(
+    name: str, *, suffix: str, description: str = "", summary: bool = False, all_columns: bool = False
+) -> Callable[[Callable[[Table], str]], Callable[[Table], str]]:
     """Decorator: register ``fn(table) -> str`` as output format ``name``; a second, different one fails."""
 
     def deco(fn: Callable[[Table], str]) -> Callable[[Table], str]:
@@ -61,8 +69,7 @@ def output_formats() -> dict[str, OutputFormat]:
 def get_output(name: str) -> OutputFormat:
     formats = output_formats()
     if name not in formats:
-        raise RunError(f"--format {name!r}: unknown output format{suggest(name, formats)}; "
-                       f"known: {', '.join(formats)}")
+        raise RunError(f"--format {name!r}: unknown output format{suggest(name, formats)}; known: {', '.join(formats)}")
     return formats[name]
 
 
@@ -81,8 +88,11 @@ def summary_files(run: object) -> dict[str, str]:
     for fmt in output_formats().values():
         if fmt.summary:
             if fmt.all_columns not in tables:
-                tables[fmt.all_columns] = build_comparison([run], test=False,  # type: ignore[list-item]
-                                                           columns=["all"] if fmt.all_columns else None)
+                tables[fmt.all_columns] = build_comparison(
+                    [run],
+                    test=False,  # type: ignore[list-item]
+                    columns=["all"] if fmt.all_columns else None,
+                )
             out[f"summary.{fmt.suffix}"] = fmt.render(tables[fmt.all_columns])
     return out
 

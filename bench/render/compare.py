@@ -30,9 +30,11 @@ def _check_signatures(runs: Sequence[Run]) -> dict[str, str]:
         for name in dict.fromkeys(list(first.signatures) + list(run.signatures)):
             a, b = first.signatures.get(name, "(not scored)"), run.signatures.get(name, "(not scored)")
             if a != b:
-                raise RunError(f"{run.path}: scored with a different {name} signature than {first.path} "
-                               f"({signature_difference(a, b)}); numbers under different settings are not "
-                               "comparable — rescore both with the same metrics settings")
+                raise RunError(
+                    f"{run.path}: scored with a different {name} signature than {first.path} "
+                    f"({signature_difference(a, b)}); numbers under different settings are not "
+                    "comparable — rescore both with the same metrics settings"
+                )
     return dict(first.signatures)
 
 
@@ -41,9 +43,15 @@ def _check_distinct(runs: Sequence[Run]) -> None:
     for run in runs:
         if run.name in seen:
             same = seen[run.name].path.resolve() == run.path.resolve()
-            raise RunError(f"{run.path}: " + ("the same run directory is passed twice" if same else
-                           f"has the same name as {seen[run.name].path}; rename one of them") +
-                           "; pass each run once")
+            raise RunError(
+                f"{run.path}: "
+                + (
+                    "the same run directory is passed twice"
+                    if same
+                    else f"has the same name as {seen[run.name].path}; rename one of them"
+                )
+                + "; pass each run once"
+            )
         seen[run.name] = run
 
 
@@ -60,8 +68,10 @@ def select_columns(available: Sequence[Column], wanted: Sequence[str] | None) ->
             hits = [c for c in available if name in (c.key, c.label, c.metric)]
         if not hits:
             names = [c.key for c in available]
-            raise RunError(f"--columns {name!r}: not scored in these runs{suggest(name, names)}; "
-                           f"scored: {', '.join(names)} (or a metric name, or all)")
+            raise RunError(
+                f"--columns {name!r}: not scored in these runs{suggest(name, names)}; "
+                f"scored: {', '.join(names)} (or a metric name, or all)"
+            )
         out += [c for c in hits if c not in out]
     return out
 
@@ -72,16 +82,24 @@ def _labels(runs: Sequence[Run]) -> dict[tuple[str, str], str]:
     for run in runs:
         for system in run.systems:
             count[system] = count.get(system, 0) + 1
-    return {(run.name, s): (s if count[s] == 1 else f"{s} (run #{i})")
-            for i, run in enumerate(runs, start=1) for s in run.systems}
+    return {
+        (run.name, s): (s if count[s] == 1 else f"{s} (run #{i})")
+        for i, run in enumerate(runs, start=1)
+        for s in run.systems
+    }
 
 
-def _resolve_baseline(baseline: str | None, labels: dict[tuple[str, str], str],
-                      runs: Sequence[Run]) -> tuple[str, bool]:
+def _resolve_baseline(
+    baseline: str | None, labels: dict[tuple[str, str], str], runs: Sequence[Run]
+) -> tuple[str, bool]:
     ordered = list(dict.fromkeys(labels.values()))
     if baseline is None:  # the first real system that did not fail
-        ok = [labels[(run.name, r["system"])] for run in runs for r in run.rows
-              if r.get("status", "ok") == "ok" and not r.get("upper_bound")]
+        ok = [
+            labels[(run.name, r["system"])]
+            for run in runs
+            for r in run.rows
+            if r.get("status", "ok") == "ok" and not r.get("upper_bound")
+        ]
         return (ok or ordered)[0], False
     if baseline in ordered:
         return baseline, True
@@ -89,8 +107,10 @@ def _resolve_baseline(baseline: str | None, labels: dict[tuple[str, str], str],
     if by_system:
         return by_system[0], True  # a system name that repeats across runs: the first run's
     systems = list(dict.fromkeys(s for _, s in labels))
-    raise RunError(f"--baseline {baseline!r}: no such system in these runs{suggest(baseline, systems)}; "
-                   f"systems: {', '.join(ordered)}")
+    raise RunError(
+        f"--baseline {baseline!r}: no such system in these runs{suggest(baseline, systems)}; "
+        f"systems: {', '.join(ordered)}"
+    )
 
 
 def _per_article(run: Run, system: str, target: str, column: str) -> dict[str, float]:
@@ -113,11 +133,21 @@ def _p_value(a: dict[str, float], b: dict[str, float], method: str, resamples: i
 
 
 def _base_row(run: Run, summary: dict[str, Any], label: str, block: str) -> Row:
-    return Row(label=label, system=summary["system"], run=run.name, target=summary["target"],
-               kind=str(summary.get("kind") or ""), status=str(summary.get("status") or "ok"),
-               error=summary.get("error"), n=int(summary.get("n") or 0),
-               articles_per_s=summary.get("articles_per_s"), parameters=summary.get("parameters"),
-               fingerprint=summary.get("fingerprint"), upper_bound=bool(summary.get("upper_bound")), block=block)
+    return Row(
+        label=label,
+        system=summary["system"],
+        run=run.name,
+        target=summary["target"],
+        kind=str(summary.get("kind") or ""),
+        status=str(summary.get("status") or "ok"),
+        error=summary.get("error"),
+        n=int(summary.get("n") or 0),
+        articles_per_s=summary.get("articles_per_s"),
+        parameters=summary.get("parameters"),
+        fingerprint=summary.get("fingerprint"),
+        upper_bound=bool(summary.get("upper_bound")),
+        block=block,
+    )
 
 
 def _sort_key(row: Row, primary: Column | None) -> tuple:
@@ -139,15 +169,30 @@ def _article_sets(runs: Sequence[Run], target: str) -> list[set[str]]:
 class _Builder:
     """Holds what every cell needs while the rows of one comparison are built."""
 
-    def __init__(self, runs: Sequence[Run], columns: list[Column], labels: dict[tuple[str, str], str],
-                 base_label: str, method: str, alpha: float, test: bool) -> None:
+    def __init__(
+        self,
+        runs: Sequence[Run],
+        columns: list[Column],
+        labels: dict[tuple[str, str], str],
+        base_label: str,
+        method: str,
+        alpha: float,
+        test: bool,
+    ) -> None:
         self.runs, self.columns, self.labels, self.base_label = runs, columns, labels, base_label
         self.method, self.alpha, self.test = method, alpha, test
         self.resamples, self.seed = runs[0].bootstrap_settings()
 
     def target_rows(self, target: str, block: str, common: set[str] | None) -> list[Row]:
-        base = next(((run, s) for run in self.runs for s in run.rows
-                     if s["target"] == target and self.labels[(run.name, s["system"])] == self.base_label), None)
+        base = next(
+            (
+                (run, s)
+                for run in self.runs
+                for s in run.rows
+                if s["target"] == target and self.labels[(run.name, s["system"])] == self.base_label
+            ),
+            None,
+        )
         rows = []
         for run in self.runs:
             for summary in run.rows:
@@ -163,16 +208,27 @@ class _Builder:
         primary = next((c for c in self.columns if c.rank), self.columns[0] if self.columns else None)
         return sorted(rows, key=lambda r: _sort_key(r, primary))
 
-    def cell(self, run: Run, summary: dict[str, Any], column: Column, base: tuple[Run, dict[str, Any]] | None,
-             is_baseline: bool, common: set[str] | None, block: str) -> Cell:
+    def cell(
+        self,
+        run: Run,
+        summary: dict[str, Any],
+        column: Column,
+        base: tuple[Run, dict[str, Any]] | None,
+        is_baseline: bool,
+        common: set[str] | None,
+        block: str,
+    ) -> Cell:
         stats = (summary.get("scores") or {}).get(column.key) or {}
         if summary.get("status", "ok") != "ok":
             return Cell(None)
         mean, low, high = stats.get("mean"), stats.get("low"), stats.get("high")
         mine = None
         if common is not None:
-            mine = {h: v for h, v in _per_article(run, summary["system"], summary["target"], column.key).items()
-                    if h in common}
+            mine = {
+                h: v
+                for h, v in _per_article(run, summary["system"], summary["target"], column.key).items()
+                if h in common
+            }
             if not mine:
                 return Cell(None)
             iv = bootstrap_ci(list(mine.values()), n=self.resamples, seed=self.seed)
@@ -189,9 +245,16 @@ class _Builder:
         return Cell(mean, low, high, p, p is not None and p < self.alpha)
 
 
-def build_comparison(runs: Sequence[Run], *, baseline: str | None = None, targets: Sequence[str] | None = None,
-                     columns: Sequence[str] | None = None, method: str = "paired-bootstrap", alpha: float = 0.05,
-                     test: bool = True) -> Table:
+def build_comparison(
+    runs: Sequence[Run],
+    *,
+    baseline: str | None = None,
+    targets: Sequence[str] | None = None,
+    columns: Sequence[str] | None = None,
+    method: str = "paired-bootstrap",
+    alpha: float = 0.05,
+    test: bool = True,
+) -> Table:
     """The table of every system × target of ``runs``, each target's rows sorted by its ranking column.
 
     ``columns``: see :func:`select_columns`; ``test``: False leaves out significance (the run table)."""
@@ -204,8 +267,10 @@ def build_comparison(runs: Sequence[Run], *, baseline: str | None = None, target
     known_targets = list(dict.fromkeys(t for run in runs for t in run.targets))
     for target in targets or ():
         if target not in known_targets:
-            raise RunError(f"--target {target!r}: not in these runs{suggest(target, known_targets)}; "
-                           f"targets: {', '.join(known_targets)}")
+            raise RunError(
+                f"--target {target!r}: not in these runs{suggest(target, known_targets)}; "
+                f"targets: {', '.join(known_targets)}"
+            )
     chosen = select_columns(runs[0].columns, columns)
     labels = _labels(runs)
     base_label, named = _resolve_baseline(baseline, labels, runs)
@@ -221,18 +286,32 @@ def build_comparison(runs: Sequence[Run], *, baseline: str | None = None, target
             rows += builder.target_rows(target, OWN, None)
         else:
             rows += builder.target_rows(target, RANKED, None)
-    return Table(rows, chosen, list(targets) if targets else known_targets, signatures, base_label, method,
-                 builder.resamples, builder.seed, alpha, [run.name for run in runs], baseline_chosen=named,
-                 tested=test, notes=_corpus_notes(runs) + _run_notes(runs), common_n=common_n,
-                 manifest=dict(runs[0].manifest))
+    return Table(
+        rows,
+        chosen,
+        list(targets) if targets else known_targets,
+        signatures,
+        base_label,
+        method,
+        builder.resamples,
+        builder.seed,
+        alpha,
+        [run.name for run in runs],
+        baseline_chosen=named,
+        tested=test,
+        notes=_corpus_notes(runs) + _run_notes(runs),
+        common_n=common_n,
+        manifest=dict(runs[0].manifest),
+    )
 
 
 def _corpus_notes(runs: Sequence[Run]) -> list[str]:
     sources = list(dict.fromkeys(str(run.summary.get("corpus") or "unknown") for run in runs))
     if len(sources) < 2:
         return []
-    return [f"The runs read different corpora ({'; '.join(sources)}): each test uses only the articles both "
-            "systems scored."]
+    return [
+        f"The runs read different corpora ({'; '.join(sources)}): each test uses only the articles both systems scored."
+    ]
 
 
 def _run_notes(runs: Sequence[Run]) -> list[str]:

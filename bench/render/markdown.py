@@ -17,8 +17,7 @@ def markdown_rows(table: Table, rows_of: list, head: list[str]) -> list[str]:
     return lines
 
 
-@register_output("markdown", suffix="md", description="a markdown table with 95% CIs and the legend",
-                 summary=True)
+@register_output("markdown", suffix="md", description="a markdown table with 95% CIs and the legend", summary=True)
 def to_markdown(table: Table) -> str:
     head = header(table, rank=True)
     pairs = []
@@ -28,6 +27,8 @@ def to_markdown(table: Table) -> str:
     lines = markdown_rows(table, pairs, head)
     if any(r.block == OWN for r in table.rows):
         lines.append("")
-        lines.append("Rows ranked '–' after a target's ranking are each system's mean over all the articles it "
-                     "scored (not ranked).")
+        lines.append(
+            "Rows ranked '–' after a target's ranking are each system's mean over all the articles it "
+            "scored (not ranked)."
+        )
     return "\n".join(lines + ["", legend(table), ""])

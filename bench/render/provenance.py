@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shlex
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 __all__ = ["machine_text", "command_text", "when_text", "commit_text"]
@@ -34,7 +34,7 @@ def when_text(manifest: dict[str, Any]) -> str:
         return str(manifest.get("started", "unknown"))
     took = (end - start).total_seconds()
     span = f"{took:.0f} s" if took < 120 else f"{took / 60:.0f} min" if took < 7200 else f"{took / 3600:.1f} h"
-    return f"{start.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC (took {span})"
+    return f"{start.astimezone(UTC):%Y-%m-%d %H:%M} UTC (took {span})"
 
 
 def commit_text(manifest: dict[str, Any]) -> str:

@@ -12,8 +12,21 @@ from dataclasses import dataclass, field
 
 from bench.metrics.base import Column
 
-__all__ = ["Cell", "Row", "Table", "ranked", "format_cell", "format_value", "format_size", "format_speed",
-           "legend", "header", "row_cells", "RANKED", "OWN"]
+__all__ = [
+    "Cell",
+    "Row",
+    "Table",
+    "ranked",
+    "format_cell",
+    "format_value",
+    "format_size",
+    "format_speed",
+    "legend",
+    "header",
+    "row_cells",
+    "RANKED",
+    "OWN",
+]
 
 RANKED = "ranked"  # the block of rows ranked on the articles every system scored
 OWN = "own"  # the block of each system's means over all the articles it scored (when those sets differ)
@@ -112,7 +125,9 @@ def format_cell(column: Column, cell: Cell, short: bool = False) -> str:
     text = format_value(column, cell.mean)
     if column.ci and cell.low is not None and cell.high is not None:
         s, d = column.scale, column.digits
-        text += f" ±{s * (cell.high - cell.low) / 2:.{d}f}" if short else f" [{s * cell.low:.{d}f}–{s * cell.high:.{d}f}]"
+        text += (
+            f" ±{s * (cell.high - cell.low) / 2:.{d}f}" if short else f" [{s * cell.low:.{d}f}–{s * cell.high:.{d}f}]"
+        )
     return text + ("*" if cell.significant else "")
 
 
@@ -135,26 +150,44 @@ def format_speed(speed: float | None) -> str:
 
 def header(table: Table, rank: bool = False) -> list[str]:
     multi = len(table.runs) > 1
-    return ((["#"] if rank else []) + ["target", "system"] + (["run"] if multi else []) + ["n"]
-            + [c.label for c in table.columns] + ["articles/s", "size"])
+    return (
+        (["#"] if rank else [])
+        + ["target", "system"]
+        + (["run"] if multi else [])
+        + ["n"]
+        + [c.label for c in table.columns]
+        + ["articles/s", "size"]
+    )
 
 
 def row_cells(table: Table, row: Row, short: bool = False, rank: str | None = None) -> list[str]:
     """The text cells of ``row`` in :func:`header` order."""
     multi = len(table.runs) > 1
-    name = (row.system if multi else row.label) + (" (baseline)" if row.is_baseline else "") + \
-        (" (upper bound)" if row.upper_bound else "")
-    lead = ([rank] if rank is not None else []) + [row.target, name] + \
-        ([f"#{table.runs.index(row.run) + 1}"] if multi else []) + [str(row.n)]
+    name = (
+        (row.system if multi else row.label)
+        + (" (baseline)" if row.is_baseline else "")
+        + (" (upper bound)" if row.upper_bound else "")
+    )
+    lead = (
+        ([rank] if rank is not None else [])
+        + [row.target, name]
+        + ([f"#{table.runs.index(row.run) + 1}"] if multi else [])
+        + [str(row.n)]
+    )
     if row.status != "ok":
         return lead + [f"FAILED: {row.error or 'unknown error'}"] + [""] * (len(table.columns) + 1)
-    return lead + [format_cell(c, row.cells.get(c.key, Cell(None)), short) for c in table.columns] + \
-        [format_speed(row.articles_per_s), format_size(row.parameters)]
+    return (
+        lead
+        + [format_cell(c, row.cells.get(c.key, Cell(None)), short) for c in table.columns]
+        + [format_speed(row.articles_per_s), format_size(row.parameters)]
+    )
 
 
 def _what(table: Table, short: bool) -> str:
     ci = "± half the width of the 95% bootstrap CI" if short else "with 95% bootstrap CI"
-    named = [f"{c.label} = {c.description or c.key}{' ×100' if c.scale == 100.0 else ''}" for c in table.columns if c.ci]
+    named = [
+        f"{c.label} = {c.description or c.key}{' ×100' if c.scale == 100.0 else ''}" for c in table.columns if c.ci
+    ]
     text = f"{'; '.join(named)}: means {ci}." if named else ""
     plain = [f"{c.label} = {c.description or c.key} (mean)" for c in table.columns if not c.ci]
     return " ".join(p for p in (text, "; ".join(plain) + "." if plain else "") if p)
@@ -166,14 +199,20 @@ def legend(table: Table, short: bool = False) -> str:
     if table.tested:
         test = "paired bootstrap" if table.method == "paired-bootstrap" else "approximate randomization"
         how = "" if table.baseline_chosen else " The baseline is the first system that ran; choose one with --baseline."
-        parts.append(f"* = differs from the baseline {table.baseline} at p < {table.alpha:g}, two-sided {test} on "
-                     f"per-article values paired by article (n={table.resamples} resamples, seed={table.seed}).{how}")
-    parts.append("An upper bound (an oracle that reads the reference) is shown, not ranked. Speed: articles generated "
-                 "per second (– when not recorded). Size: model parameters (– when unknown).")
+        parts.append(
+            f"* = differs from the baseline {table.baseline} at p < {table.alpha:g}, two-sided {test} on "
+            f"per-article values paired by article (n={table.resamples} resamples, seed={table.seed}).{how}"
+        )
+    parts.append(
+        "An upper bound (an oracle that reads the reference) is shown, not ranked. Speed: articles generated "
+        "per second (– when not recorded). Size: model parameters (– when unknown)."
+    )
     for target, n in table.common_n.items():
-        parts.append(f"On {target} the systems scored different article sets: ranked on the {n} articles all of them "
-                     "scored (means and CIs recomputed from per-article values); each system's mean over all the "
-                     "articles it scored is listed below the ranking, unranked.")
+        parts.append(
+            f"On {target} the systems scored different article sets: ranked on the {n} articles all of them "
+            "scored (means and CIs recomputed from per-article values); each system's mean over all the "
+            "articles it scored is listed below the ranking, unranked."
+        )
     parts.append("Signature: " + " ; ".join(table.signatures.values()))
     if len(table.runs) > 1:
         parts.append("Runs: " + "; ".join(f"#{i} {name}" for i, name in enumerate(table.runs, start=1)) + ".")

@@ -15,8 +15,7 @@ def to_rich(table: Table, title: str | None = None, caption: bool = True):  # ->
     from rich.table import Table as RichTable
     from rich.text import Text
 
-    out = RichTable(title=title or _title(table),
-                    caption=_caption(table) if caption else None, caption_justify="left")
+    out = RichTable(title=title or _title(table), caption=_caption(table) if caption else None, caption_justify="left")
     numeric = {"#", "n", "articles/s", "size"} | {c.label for c in table.columns}
     for h in header(table, rank=True):
         out.add_column(h, justify="right" if h in numeric else "left", style="bold" if h == "system" else None)
@@ -26,11 +25,14 @@ def to_rich(table: Table, title: str | None = None, caption: bool = True):  # ->
             rows = table.block_rows(target, block)
             if block == OWN:
                 out.add_section()
-                out.add_row("", target, Text("not ranked: each system's mean over all the articles it scored",
-                                             style="italic"))
+                out.add_row(
+                    "", target, Text("not ranked: each system's mean over all the articles it scored", style="italic")
+                )
             for rank, row in ranked(rows):
-                out.add_row(*(Text(c) for c in row_cells(table, row, short=True, rank=rank)),
-                            style="red" if row.status != "ok" else None)
+                out.add_row(
+                    *(Text(c) for c in row_cells(table, row, short=True, rank=rank)),
+                    style="red" if row.status != "ok" else None,
+                )
     return out
 
 
@@ -45,8 +47,9 @@ def _caption(table: Table) -> str:
     return legend(table, short=True)
 
 
-@register_output("terminal", suffix="txt", description="the table as the terminal shows it (plain text when "
-                 "written to a file)")
+@register_output(
+    "terminal", suffix="txt", description="the table as the terminal shows it (plain text when written to a file)"
+)
 def to_text(table: Table) -> str:
     from rich.console import Console
 

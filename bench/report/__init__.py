@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.errors import RunError
+from bench.files import write_text_atomic
 from bench.render.compare import build_comparison
 from bench.render.table import RANKED, Table
-from bench.errors import RunError
 from bench.report.browser import FILTER_SCRIPT, browser_html, collect_articles
 from bench.report.html import header_html, leaderboard_html, legend_html, page
 from bench.report.plots import SpeedPoint, distribution_chart, length_chart, speed_chart
 from bench.report.svg import colour_map
 from bench.run.rundir import REPORT_FILE, Run, open_run
-from bench.files import write_text_atomic
 
 __all__ = ["build_report", "write_report", "browser_types"]
 
@@ -41,23 +41,31 @@ def _charts(run: Run, table: Table) -> str:
         parts.append(distribution_chart(values, metric, target, colours))
         points, median = _length_points(preds, part, target, column, [r.system for r in ok])
         parts.append(length_chart(points, metric, target, reference_median=median, colours=colours))
-    points = [SpeedPoint(r.system, r.target, r.articles_per_s, r.cells[column].mean) for r in table.rows
-              if r.status == "ok" and r.block == RANKED and r.cells[column].mean is not None]
+    points = [
+        SpeedPoint(r.system, r.target, r.articles_per_s, r.cells[column].mean)
+        for r in table.rows
+        if r.status == "ok" and r.block == RANKED and r.cells[column].mean is not None
+    ]
     parts.append("<h3>Quality vs speed</h3>" + speed_chart(points, metric, colours))
     return "".join(parts)
 
 
-def _length_points(preds: pd.DataFrame, scores: pd.DataFrame, target: str, column: str,
-                   systems: list[str]) -> tuple[dict[str, list[tuple[int, float]]], float | None]:
+def _length_points(
+    preds: pd.DataFrame, scores: pd.DataFrame, target: str, column: str, systems: list[str]
+) -> tuple[dict[str, list[tuple[int, float]]], float | None]:
     """({system: [(prediction words, F1)]}, median words of the real references) for one target."""
     part = preds[preds["target"] == target] if not preds.empty else preds
     if part.empty or scores.empty:
         return {}, None
-    merged = part.merge(scores[["system", "target", "article_hash", column]],
-                        on=["system", "target", "article_hash"], how="inner")
+    merged = part.merge(
+        scores[["system", "target", "article_hash", column]], on=["system", "target", "article_hash"], how="inner"
+    )
     merged = merged.assign(words=merged["prediction"].fillna("").astype(str).str.split().str.len())
-    points = {s: list(zip(g["words"].astype(int), g[column].astype(float)))
-              for s, g in merged.groupby("system", sort=False) if s in systems}
+    points = {
+        s: list(zip(g["words"].astype(int), g[column].astype(float)))
+        for s, g in merged.groupby("system", sort=False)
+        if s in systems
+    }
     points = {s: points[s] for s in systems if s in points}
     refs = part.drop_duplicates("article_hash")["reference"].dropna().astype(str)
     median = statistics.median(len(r.split()) for r in refs) if len(refs) else None
@@ -95,6 +103,7 @@ def write_report(run_dir: str | Path, output: str | Path | None = None, *, basel
         target.parent.mkdir(parents=True, exist_ok=True)
         write_text_atomic(target, html)
     except OSError as exc:
-        raise RunError(f"{target}: cannot write the report ({exc.strerror}); pass --output with a writable "
-                       "path") from None
+        raise RunError(
+            f"{target}: cannot write the report ({exc.strerror}); pass --output with a writable path"
+        ) from None
     return target

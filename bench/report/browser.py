@@ -26,8 +26,16 @@ import pandas as pd
 from bench.metrics.builtin import ROUGE_LABELS as LABELS
 from bench.report.browser_script import BROWSER_SCRIPT
 
-__all__ = ["FILTER_SCRIPT", "STATIC_ARTICLES", "ArticleView", "Output", "browser_data", "browser_html",
-           "collect_articles", "json_script"]
+__all__ = [
+    "FILTER_SCRIPT",
+    "STATIC_ARTICLES",
+    "ArticleView",
+    "Output",
+    "browser_data",
+    "browser_html",
+    "collect_articles",
+    "json_script",
+]
 
 #: articles rendered as HTML in the page (the rest are built from the JSON data when opened)
 STATIC_ARTICLES = 20
@@ -52,8 +60,9 @@ class ArticleView:
     outputs: dict[str, list[Output]] = field(default_factory=dict)
 
 
-def collect_articles(predictions: pd.DataFrame, scores: pd.DataFrame, types: Sequence[str],
-                     systems: Sequence[str]) -> list[ArticleView]:
+def collect_articles(
+    predictions: pd.DataFrame, scores: pd.DataFrame, types: Sequence[str], systems: Sequence[str]
+) -> list[ArticleView]:
     """Join predictions with their per-article F1 scores; articles in corpus order, systems in ``systems``
     order."""
     if predictions.empty:
@@ -102,8 +111,11 @@ def _score_text(value: int | None) -> str:
 def _target_html(view: ArticleView, target: str, types: Sequence[str]) -> str:
     reference = view.references.get(target)
     outputs = view.outputs.get(target, [])
-    real = (f'<p class="reference"><span class="tag">real</span> {escape(reference)}</p>' if reference
-            else f'<p class="reference missing">no {escape(target)} in the corpus: not scored</p>')
+    real = (
+        f'<p class="reference"><span class="tag">real</span> {escape(reference)}</p>'
+        if reference
+        else f'<p class="reference missing">no {escape(target)} in the corpus: not scored</p>'
+    )
     shown = [[tenths(o.f1.get(t)) for t in types] for o in outputs]
     best = max((s[0] or 0 for s in shown), default=0) if types else 0
     head = "".join(f"<th>{escape(LABELS.get(t, t))}</th>" for t in types)
@@ -112,8 +124,14 @@ def _target_html(view: ArticleView, target: str, types: Sequence[str]) -> str:
         cells = "".join(f"<td class=num>{_score_text(v)}</td>" for v in scores)
         top = ' class="best"' if types and best > 0 and (scores[0] or 0) == best else ""
         rows.append(f"<tr{top}><td class=sys>{escape(o.system)}</td><td>{escape(o.prediction)}</td>{cells}</tr>")
-    table = (f'<table class="outputs"><thead><tr><th>system</th><th>output</th>{head}</tr></thead>'
-             f'<tbody>{"".join(rows)}</tbody></table>') if rows else ""
+    table = (
+        (
+            f'<table class="outputs"><thead><tr><th>system</th><th>output</th>{head}</tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+        if rows
+        else ""
+    )
     return f'<section class="target"><h4>{escape(target.capitalize())}</h4>{real}{table}</section>'
 
 
@@ -123,9 +141,11 @@ def _title(view: ArticleView, targets: Sequence[str]) -> str:
 
 def _block_html(i: int, view: ArticleView, targets: Sequence[str], types: Sequence[str]) -> str:
     body = "".join(_target_html(view, t, types) for t in targets)
-    return (f'<details class="article" data-i="{i}" data-ready{" open" if i == 0 else ""}>'
-            f'<summary><span class="aid">{escape(view.article_id)}</span> {escape(_title(view, targets))}</summary>'
-            f'<div class="targets">{body}</div></details>')
+    return (
+        f'<details class="article" data-i="{i}" data-ready{" open" if i == 0 else ""}>'
+        f'<summary><span class="aid">{escape(view.article_id)}</span> {escape(_title(view, targets))}</summary>'
+        f'<div class="targets">{body}</div></details>'
+    )
 
 
 def browser_data(articles: Sequence[ArticleView], targets: Sequence[str], types: Sequence[str]) -> dict[str, Any]:
@@ -147,8 +167,13 @@ def browser_data(articles: Sequence[ArticleView], targets: Sequence[str], types:
             outputs.append(flat)
         refs = [view.references.get(t) for t in targets]
         rows.append([view.article_id, [index(r) if r else -1 for r in refs], outputs])
-    return {"texts": list(texts), "systems": list(systems), "targets": [[t, t.capitalize()] for t in targets],
-            "types": [LABELS.get(t, t) for t in types], "articles": rows}
+    return {
+        "texts": list(texts),
+        "systems": list(systems),
+        "targets": [[t, t.capitalize()] for t in targets],
+        "types": [LABELS.get(t, t) for t in types],
+        "articles": rows,
+    }
 
 
 def json_script(element_id: str, data: Any) -> str:
@@ -158,16 +183,25 @@ def json_script(element_id: str, data: Any) -> str:
     return f'<script type="application/json" id="{escape(element_id)}">{blob}</script>'
 
 
-def browser_html(articles: Sequence[ArticleView], targets: Sequence[str], types: Sequence[str],
-                 static: int = STATIC_ARTICLES) -> str:
+def browser_html(
+    articles: Sequence[ArticleView], targets: Sequence[str], types: Sequence[str], static: int = STATIC_ARTICLES
+) -> str:
     """The browser section: a filter box, the first ``static`` articles as HTML (the first one open), and every
     article in the JSON data the script builds the other blocks from."""
     blocks = "".join(_block_html(i, view, targets, types) for i, view in enumerate(articles[:static]))
     hidden = len(articles) - min(static, len(articles))
-    note = (f'<noscript><p class="legend">Showing the first {static:,} of {len(articles):,} articles; the other '
-            f"{hidden:,} are stored in this file and open with JavaScript.</p></noscript>") if hidden else ""
-    return ('<div class="filter"><label>Filter articles <input id="article-filter" type="search" '
-            'placeholder="id or words of the real headline / standfirst"></label> '
-            f'<span id="article-count">{len(articles)}</span> articles</div>{note}'
-            f'<div class="articles" id="article-list">{blocks}</div>'
-            + json_script("article-data", browser_data(articles, targets, types)))
+    note = (
+        (
+            f'<noscript><p class="legend">Showing the first {static:,} of {len(articles):,} articles; the other '
+            f"{hidden:,} are stored in this file and open with JavaScript.</p></noscript>"
+        )
+        if hidden
+        else ""
+    )
+    return (
+        '<div class="filter"><label>Filter articles <input id="article-filter" type="search" '
+        'placeholder="id or words of the real headline / standfirst"></label> '
+        f'<span id="article-count">{len(articles)}</span> articles</div>{note}'
+        f'<div class="articles" id="article-list">{blocks}</div>'
+        + json_script("article-data", browser_data(articles, targets, types))
+    )

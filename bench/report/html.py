@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Any
 
 from bench.metrics.base import Column
 from bench.render.provenance import command_text, machine_text
@@ -75,10 +74,15 @@ def header_html(run: Run) -> str:
     if git.get("dirty"):
         commit += " (with uncommitted changes)"
     packages = ", ".join(f"{k} {v}" for k, v in (m.get("packages") or {}).items() if v)
-    facts = [("corpus", f"{corpus.get('source', '?')} — {corpus.get('articles', '?')} articles"),
-             ("started", str(m.get("started", "?"))), ("finished", str(m.get("finished", "?"))),
-             ("machine", machine_text(m)), ("git commit", commit), ("packages", packages),
-             ("seeds", ", ".join(f"{k} {v}" for k, v in (m.get("seeds") or {}).items()))]
+    facts = [
+        ("corpus", f"{corpus.get('source', '?')} — {corpus.get('articles', '?')} articles"),
+        ("started", str(m.get("started", "?"))),
+        ("finished", str(m.get("finished", "?"))),
+        ("machine", machine_text(m)),
+        ("git commit", commit),
+        ("packages", packages),
+        ("seeds", ", ".join(f"{k} {v}" for k, v in (m.get("seeds") or {}).items())),
+    ]
     rows = "".join(f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in facts)
     rows += f"<dt>command</dt><dd><code>{escape(command_text(m))}</code></dd>"
     for name, signature in run.signatures.items():
@@ -86,11 +90,16 @@ def header_html(run: Run) -> str:
     failures = m.get("failures") or []
     fail_html = ""
     if failures:
-        items = "".join(f"<li><b>{escape(f.get('system', '?'))}</b> on {escape(f.get('target', '?'))}: "
-                        f"{escape(f.get('error', ''))}</li>" for f in failures)
+        items = "".join(
+            f"<li><b>{escape(f.get('system', '?'))}</b> on {escape(f.get('target', '?'))}: "
+            f"{escape(f.get('error', ''))}</li>"
+            for f in failures
+        )
         fail_html = f'<div class="failures"><b>{len(failures)} system × target failed</b><ul>{items}</ul></div>'
-    return (f"<h1>{escape(str(m.get('config') or run.name))}: headline and standfirst benchmark</h1>"
-            f'<p class="sub">Run <code>{escape(run.name)}</code></p><dl class="meta">{rows}</dl>{fail_html}')
+    return (
+        f"<h1>{escape(str(m.get('config') or run.name))}: headline and standfirst benchmark</h1>"
+        f'<p class="sub">Run <code>{escape(run.name)}</code></p><dl class="meta">{rows}</dl>{fail_html}'
+    )
 
 
 def _score_cell(row: Row, column: Column, best: float | None) -> str:
@@ -98,15 +107,21 @@ def _score_cell(row: Row, column: Column, best: float | None) -> str:
     if cell is None or cell.mean is None:
         return "<td class=num>–</td>"
     cls = "num best" if best is not None and abs(cell.mean - best) < 1e-12 else "num"
-    ci = (f' <span class="ci">[{format_value(column, cell.low)}–{format_value(column, cell.high)}]</span>'
-          if column.ci and cell.low is not None and cell.high is not None else "")
+    ci = (
+        f' <span class="ci">[{format_value(column, cell.low)}–{format_value(column, cell.high)}]</span>'
+        if column.ci and cell.low is not None and cell.high is not None
+        else ""
+    )
     sig = f'<span class="sig" title="p = {cell.p:.4f}">*</span>' if cell.significant and cell.p is not None else ""
     return f'<td class="{cls}">{format_value(column, cell.mean)}{sig}{ci}</td>'
 
 
 def _best(rows: list[Row], column: Column) -> float | None:
-    values = [r.cells[column.key].mean for r in rows
-              if not r.upper_bound and r.cells.get(column.key) and r.cells[column.key].mean is not None]
+    values = [
+        r.cells[column.key].mean
+        for r in rows
+        if not r.upper_bound and r.cells.get(column.key) and r.cells[column.key].mean is not None
+    ]
     if not values or not column.ci:
         return None
     return max(values) if column.higher_is_better else min(values)
@@ -119,19 +134,32 @@ def _board_rows(table: Table, rows: list[Row]) -> list[str]:
     for rank, row in ranked(rows):
         if row.block == OWN and not own_started:
             own_started = True
-            body.append(f'<tr class="own-head"><td colspan="{len(table.columns) + 6}"><i>Each system\'s mean over '
-                        "all the articles it scored (not ranked: the article sets differ)</i></td></tr>")
-        classes = " ".join(c for c in ("failed" if row.status != "ok" else "", "baseline" if row.is_baseline else "",
-                                       "upper" if row.upper_bound else "") if c)
+            body.append(
+                f'<tr class="own-head"><td colspan="{len(table.columns) + 6}"><i>Each system\'s mean over '
+                "all the articles it scored (not ranked: the article sets differ)</i></td></tr>"
+            )
+        classes = " ".join(
+            c
+            for c in (
+                "failed" if row.status != "ok" else "",
+                "baseline" if row.is_baseline else "",
+                "upper" if row.upper_bound else "",
+            )
+            if c
+        )
         name = row.label + (" (upper bound)" if row.upper_bound else "")
-        lead = (f'<tr class="{classes}"><td class=num>{rank}</td><td class=sys>{escape(name)}</td>'
-                f"<td>{escape(row.kind)}</td><td class=num>{row.n}</td>")
+        lead = (
+            f'<tr class="{classes}"><td class=num>{rank}</td><td class=sys>{escape(name)}</td>'
+            f"<td>{escape(row.kind)}</td><td class=num>{row.n}</td>"
+        )
         if row.status != "ok":
             body.append(lead + f'<td colspan="{len(table.columns) + 2}">FAILED: {escape(row.error or "")}</td></tr>')
             continue
         scores = "".join(_score_cell(row, c, best[c.key] if row.block != OWN else None) for c in table.columns)
-        body.append(lead + scores + f"<td class=num>{escape(format_speed(row.articles_per_s))}</td>"
-                    f"<td class=num>{escape(format_size(row.parameters))}</td></tr>")
+        body.append(
+            lead + scores + f"<td class=num>{escape(format_speed(row.articles_per_s))}</td>"
+            f"<td class=num>{escape(format_size(row.parameters))}</td></tr>"
+        )
     return body
 
 
@@ -139,24 +167,30 @@ def leaderboard_html(table: Table, target: str) -> str:
     """One target's leaderboard: systems by the ranking column, CIs, significance, speed and size (and, when
     the systems scored different article sets, their own means below, unranked)."""
     rows = [r for r in table.rows if r.target == target]
-    head = ("<tr><th>#</th><th>system</th><th>kind</th><th class=num>n</th>"
-            + "".join(f"<th class=num>{escape(c.label)}</th>" for c in table.columns)
-            + "<th class=num>articles/s</th><th class=num>size</th></tr>")
-    return (f'<table class="board" id="leaderboard-{escape(target)}"><thead>{head}</thead>'
-            f"<tbody>{''.join(_board_rows(table, rows))}</tbody></table>")
+    head = (
+        "<tr><th>#</th><th>system</th><th>kind</th><th class=num>n</th>"
+        + "".join(f"<th class=num>{escape(c.label)}</th>" for c in table.columns)
+        + "<th class=num>articles/s</th><th class=num>size</th></tr>"
+    )
+    return (
+        f'<table class="board" id="leaderboard-{escape(target)}"><thead>{head}</thead>'
+        f"<tbody>{''.join(_board_rows(table, rows))}</tbody></table>"
+    )
 
 
 def page(title: str, header: str, sections: Sequence[tuple[str, str, str]], script: str = "") -> str:
     """The whole document: ``header`` HTML, a table of contents, then ``sections`` (id, heading, inner HTML)."""
     toc = " ".join(f'<a href="#{escape(i)}">{escape(h)}</a>' for i, h, _ in sections)
     body = "".join(f'<section id="{escape(i)}"><h2>{escape(h)}</h2>{inner}</section>' for i, h, inner in sections)
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            '<meta name="viewport" content="width=device-width, initial-scale=1">'
-            f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
-            f'<header>{header}</header><nav class="toc">{toc}</nav>{body}</main>'
-            + (f"<script>{script}</script>" if script else "") + "</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>"
+        f'<header>{header}</header><nav class="toc">{toc}</nav>{body}</main>'
+        + (f"<script>{script}</script>" if script else "")
+        + "</body></html>\n"
+    )
 
 
 def legend_html(table: Table) -> str:
     return f'<p class="legend">{escape(legend(table))} Bold: best in its column.</p>'
-

@@ -120,8 +120,9 @@ def _members(groups: list[list[tuple[int, Placed]]]) -> set[frozenset[int]]:
     return {frozenset(i for i, _ in group) for group in groups}
 
 
-def place_labels(labels: Sequence[PointLabel], size: int, top: float, bottom: float,
-                 right_limit: float) -> list[Placed]:
+def place_labels(
+    labels: Sequence[PointLabel], size: int, top: float, bottom: float, right_limit: float
+) -> list[Placed]:
     """Place every label beside its point (returned in the order given) without any two overlapping, inside
     [top, bottom] vertically when ``column_height`` of the largest column fits there."""
     line = size + 2
@@ -153,7 +154,9 @@ def labels_svg(placed: Sequence[Placed], size: int, cls: str = "note point-label
         if abs(p.centre - p.label.y) > _MOVED:
             start = p.label.x + (5 if p.anchor == "start" else -5)
             end = p.x - 2 if p.anchor == "start" else p.x + 2
-            parts.append(f'<line x1="{start:.1f}" y1="{p.label.y:.1f}" x2="{end:.1f}" y2="{p.centre:.1f}" '
-                         'class="leader" stroke="#8c959f" stroke-width="0.8"/>')
+            parts.append(
+                f'<line x1="{start:.1f}" y1="{p.label.y:.1f}" x2="{end:.1f}" y2="{p.centre:.1f}" '
+                'class="leader" stroke="#8c959f" stroke-width="0.8"/>'
+            )
         parts.append(text(p.x, p.centre + 0.35 * size, p.text, anchor=p.anchor, size=size, cls=cls))
     return parts

@@ -25,8 +25,9 @@ def name_margin(names: Sequence[str], size: int, low: int = 110, high: int = 260
     return int(min(high, max(low, math.ceil(widest) + 18)))
 
 
-def distribution_chart(values: Mapping[str, Sequence[float]], metric: str, target: str,
-                       colours: Mapping[str, str] | None = None) -> str:
+def distribution_chart(
+    values: Mapping[str, Sequence[float]], metric: str, target: str, colours: Mapping[str, str] | None = None
+) -> str:
     """One histogram row per system (share of articles per 5-point F1 bin), its mean marked. Each row keeps a
     band above its bars for the mean's label, so labels meet neither bars nor each other."""
     systems = [s for s, v in values.items() if v]
@@ -41,15 +42,16 @@ def distribution_chart(values: Mapping[str, Sequence[float]], metric: str, targe
         row_top = frame.top + row_h * i
         base = row_top + row_h - 6
         frame.add(f'<line x1="{frame.left}" x2="{width - frame.right}" y1="{base}" y2="{base}" class="axis"/>')
-        frame.add(text(frame.left - 8, base - 8, clip_text(system, 12, left - 12), anchor="end", size=12,
-                       cls="series"))
+        frame.add(text(frame.left - 8, base - 8, clip_text(system, 12, left - 12), anchor="end", size=12, cls="series"))
         for b, share in enumerate(shares[system]):
             if share <= 0:
                 continue
             h = (base - row_top - band) * share / peak
-            frame.add(f'<rect x="{frame.x(b * 100 / _BINS) + 0.5:.1f}" y="{base - h:.1f}" width="{bar_w - 1:.1f}" '
-                      f'height="{h:.1f}" fill="{colours[system]}" opacity="0.8"><title>{b * 5}–{b * 5 + 5}: '
-                      f'{100 * share:.1f}% of articles</title></rect>')
+            frame.add(
+                f'<rect x="{frame.x(b * 100 / _BINS) + 0.5:.1f}" y="{base - h:.1f}" width="{bar_w - 1:.1f}" '
+                f'height="{h:.1f}" fill="{colours[system]}" opacity="0.8"><title>{b * 5}–{b * 5 + 5}: '
+                f"{100 * share:.1f}% of articles</title></rect>"
+            )
         mean = 100 * statistics.fmean(values[system])
         x = frame.x(mean)
         label = f"mean {mean:.1f}"
@@ -59,11 +61,20 @@ def distribution_chart(values: Mapping[str, Sequence[float]], metric: str, targe
         frame.add(text(lx, row_top + 13, label, anchor=anchor, size=11, cls="note mean-label"))
     for t in nice_ticks(0, 100):
         frame.add(text(frame.x(t), frame.height - frame.bottom + 16, f"{t:g}", anchor="middle", size=11, cls="tick"))
-    frame.add(text((frame.left + width - frame.right) / 2, frame.height - 10, f"{metric} F1 ×100 per article",
-                   anchor="middle", cls="label"))
+    frame.add(
+        text(
+            (frame.left + width - frame.right) / 2,
+            frame.height - 10,
+            f"{metric} F1 ×100 per article",
+            anchor="middle",
+            cls="label",
+        )
+    )
     frame.add(text(frame.left, 20, f"Distribution of per-article {metric} F1 — {target}", size=13, weight="600"))
-    return frame.render(f"{metric} F1 distribution, {target}",
-                        "Histogram per system of the share of articles in each 5-point F1 bin; a line marks the mean.")
+    return frame.render(
+        f"{metric} F1 distribution, {target}",
+        "Histogram per system of the share of articles in each 5-point F1 bin; a line marks the mean.",
+    )
 
 
 def _histogram(values: Sequence[float]) -> list[float]:
@@ -83,12 +94,20 @@ def length_bins(points: Sequence[tuple[int, float]], min_count: int = 5) -> list
     groups: dict[int, list[float]] = {}
     for length, score in points:
         groups.setdefault((length - lo) // width, []).append(score)
-    return [(lo + k * width + (width - 1) / 2, statistics.fmean(v), len(v))
-            for k, v in sorted(groups.items()) if len(v) >= min_count]
+    return [
+        (lo + k * width + (width - 1) / 2, statistics.fmean(v), len(v))
+        for k, v in sorted(groups.items())
+        if len(v) >= min_count
+    ]
 
 
-def length_chart(points: Mapping[str, Sequence[tuple[int, float]]], metric: str, target: str,
-                 reference_median: float | None = None, colours: Mapping[str, str] | None = None) -> str:
+def length_chart(
+    points: Mapping[str, Sequence[tuple[int, float]]],
+    metric: str,
+    target: str,
+    reference_median: float | None = None,
+    colours: Mapping[str, str] | None = None,
+) -> str:
     """Mean per-article F1 by prediction length (words), one line per system; the references'
     median length dashed."""
     colours = colours or colour_map(list(points))
@@ -109,26 +128,31 @@ def length_chart(points: Mapping[str, Sequence[tuple[int, float]]], metric: str,
         frame.add(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{frame.top}" y2="{bottom}" class="ref"/>')
         note = f"real {target}s: median {reference_median:g} words"
         fits = x + 4 + text_width(note, 11) <= frame.width - frame.right
-        frame.add(text(x + 4 if fits else x - 4, frame.top + 12, note, anchor="start" if fits else "end", size=11,
-                       cls="note"))
+        frame.add(
+            text(x + 4 if fits else x - 4, frame.top + 12, note, anchor="start" if fits else "end", size=11, cls="note")
+        )
     for i, (system, bins) in enumerate(series.items()):
         _length_series(frame, i, system, bins, colours[system], right)
     note = "every bin" if few else "bins with ≥ 5 articles"
     title = f"Length vs {metric} — {target} (mean per length bin, {note}; dot size ~ articles)"
     frame.add(text(frame.left, 20, title, size=13, weight="600"))
-    return frame.render(f"Prediction length vs {metric}, {target}",
-                        "Mean per-article F1 of each system by prediction length in words.")
+    return frame.render(
+        f"Prediction length vs {metric}, {target}", "Mean per-article F1 of each system by prediction length in words."
+    )
 
 
-def _length_series(frame: Frame, i: int, system: str, bins: Sequence[tuple[float, float, int]], colour: str,
-                   right: int) -> None:
+def _length_series(
+    frame: Frame, i: int, system: str, bins: Sequence[tuple[float, float, int]], colour: str, right: int
+) -> None:
     """One system's line, a dot per bin (sized by its articles) and its line in the key."""
     path = " ".join(f"{'L' if j else 'M'}{frame.x(c):.1f},{frame.y(100 * m):.1f}" for j, (c, m, _) in enumerate(bins))
     frame.add(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
     for c, m, n in bins:
         tip = f"{escape(system)}: {c:g} words, mean {100 * m:.1f} over {n} articles"
-        frame.add(f'<circle cx="{frame.x(c):.1f}" cy="{frame.y(100 * m):.1f}" r="{2 + min(4, math.log10(n)):.1f}" '
-                  f'fill="{colour}"><title>{tip}</title></circle>')
+        frame.add(
+            f'<circle cx="{frame.x(c):.1f}" cy="{frame.y(100 * m):.1f}" r="{2 + min(4, math.log10(n)):.1f}" '
+            f'fill="{colour}"><title>{tip}</title></circle>'
+        )
     key_y = frame.top + 16 + 18 * i
     frame.add(text(frame.width - frame.right + 10, key_y, clip_text(system, 12, right - 14), size=12, cls="series"))
     frame.add(f'<rect x="{frame.width - frame.right - 2}" y="{key_y - 9}" width="8" height="8" fill="{colour}"/>')
@@ -150,8 +174,16 @@ def speed_chart(points: Sequence[SpeedPoint], metric: str, colours: Mapping[str,
     missing = sorted({p.system for p in points if not p.articles_per_s})
     if not measured:
         frame = Frame(760, 90, 0, 1, 0, 1)
-        frame.add(text(20, 40, "Quality vs speed: no speed was measured in this run — every prediction came from "
-                       "the cache. Run with --no-cache to time the systems.", size=13, cls="note"))
+        frame.add(
+            text(
+                20,
+                40,
+                "Quality vs speed: no speed was measured in this run — every prediction came from "
+                "the cache. Run with --no-cache to time the systems.",
+                size=13,
+                cls="note",
+            )
+        )
         return frame.render("Quality vs speed", "No speed measured.")
     speeds = [p.articles_per_s for p in measured]
     lo, hi = 10 ** math.floor(math.log10(min(speeds))), 10 ** math.ceil(math.log10(max(speeds)))
@@ -166,8 +198,15 @@ def speed_chart(points: Sequence[SpeedPoint], metric: str, colours: Mapping[str,
     wanted = []
     for p in measured:
         x, y, c = frame.x(p.articles_per_s), frame.y(100 * p.f1), colours[p.system]
-        frame.add(_marker(x, y, c, targets.index(p.target) == 0,
-                          f"{p.system} · {p.target}: {100 * p.f1:.2f} at {p.articles_per_s:g} articles/s"))
+        frame.add(
+            _marker(
+                x,
+                y,
+                c,
+                targets.index(p.target) == 0,
+                f"{p.system} · {p.target}: {100 * p.f1:.2f} at {p.articles_per_s:g} articles/s",
+            )
+        )
         wanted.append(PointLabel(x, y, p.system))
     placed = place_labels(wanted, size, frame.top, frame.height - frame.bottom, frame.width - 4)
     for part in labels_svg(placed, size):

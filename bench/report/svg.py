@@ -12,17 +12,46 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
 
-__all__ = ["PALETTE", "Frame", "clip_text", "colour", "colour_map", "fmt_tick", "log_ticks", "nice_ticks", "text",
-           "text_width"]
+__all__ = [
+    "PALETTE",
+    "Frame",
+    "clip_text",
+    "colour",
+    "colour_map",
+    "fmt_tick",
+    "log_ticks",
+    "nice_ticks",
+    "text",
+    "text_width",
+]
 
 log = logging.getLogger(__name__)
 
 #: Twenty colours for systems, in the order they are handed out: Okabe–Ito first (distinguishable with
 #: colour-vision deficiency; yellow and sky blue left out), then Tableau 10/20 and Kelly's colours chosen so that
 #: any two differ by CIE76 ΔE ≥ 24 and none is too pale to see on white (L* ≤ 82)
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#000000", "#E15759", "#76B7B2", "#FF9DA7",
-           "#9C755F", "#BAB0AC", "#A1CAF1", "#C2B280", "#604E97", "#882D17", "#8DB600", "#2B3D26", "#FFBE7D",
-           "#8CD17D", "#B6992D")
+PALETTE = (
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#D55E00",
+    "#CC79A7",
+    "#000000",
+    "#E15759",
+    "#76B7B2",
+    "#FF9DA7",
+    "#9C755F",
+    "#BAB0AC",
+    "#A1CAF1",
+    "#C2B280",
+    "#604E97",
+    "#882D17",
+    "#8DB600",
+    "#2B3D26",
+    "#FFBE7D",
+    "#8CD17D",
+    "#B6992D",
+)
 
 #: Width of an average character in em, a little wider than real sans-serif text so estimates err on the safe side
 CHAR_EM = 0.62
@@ -36,9 +65,14 @@ def colour_map(names: Sequence[str]) -> dict[str, str]:
     """A fixed colour per name (so a system keeps its colour in every chart), by first appearance."""
     unique = list(dict.fromkeys(names))
     if len(unique) > len(PALETTE):
-        log.warning("%d systems but %d distinct chart colours: colours repeat from system %d (%s) on; the charts' "
-                    "labels tell them apart — compare fewer systems per report to avoid it",
-                    len(unique), len(PALETTE), len(PALETTE) + 1, unique[len(PALETTE)])
+        log.warning(
+            "%d systems but %d distinct chart colours: colours repeat from system %d (%s) on; the charts' "
+            "labels tell them apart — compare fewer systems per report to avoid it",
+            len(unique),
+            len(PALETTE),
+            len(PALETTE) + 1,
+            unique[len(PALETTE)],
+        )
     return {name: colour(i) for i, name in enumerate(unique)}
 
 
@@ -71,7 +105,7 @@ def log_ticks(low: float, high: float) -> list[float]:
     """Powers of ten (and 2×, 5× when the range is under two decades) covering [low, high]."""
     lo, hi = math.floor(math.log10(low)), math.ceil(math.log10(high))
     mults = (1, 2, 5) if hi - lo <= 2 else (1,)
-    return [m * 10.0 ** e for e in range(lo, hi + 1) for m in mults if low <= m * 10.0 ** e <= high] or [low, high]
+    return [m * 10.0**e for e in range(lo, hi + 1) for m in mults if low <= m * 10.0**e <= high] or [low, high]
 
 
 def fmt_tick(value: float) -> str:
@@ -82,8 +116,17 @@ def fmt_tick(value: float) -> str:
     return f"{value:g}"
 
 
-def text(x: float, y: float, content: str, *, anchor: str = "start", size: int = 12, cls: str = "",
-         weight: str | None = None, rotate: bool = False) -> str:
+def text(
+    x: float,
+    y: float,
+    content: str,
+    *,
+    anchor: str = "start",
+    size: int = 12,
+    cls: str = "",
+    weight: str | None = None,
+    rotate: bool = False,
+) -> str:
     """An escaped ``<text>`` element."""
     attrs = f'x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"'
     if cls:
@@ -143,7 +186,8 @@ class Frame:
 
     def render(self, title: str, description: str) -> str:
         """The ``<svg>`` element, with a ``<title>`` and ``<desc>`` for screen readers."""
-        return (f'<svg class="chart" viewBox="0 0 {self.width} {self.height}" width="{self.width}" '
-                f'height="{self.height}" role="img" xmlns="http://www.w3.org/2000/svg">'
-                f"<title>{escape(title)}</title><desc>{escape(description)}</desc>"
-                + "".join(self.parts) + "</svg>")
+        return (
+            f'<svg class="chart" viewBox="0 0 {self.width} {self.height}" width="{self.width}" '
+            f'height="{self.height}" role="img" xmlns="http://www.w3.org/2000/svg">'
+            f"<title>{escape(title)}</title><desc>{escape(description)}</desc>" + "".join(self.parts) + "</svg>"
+        )

@@ -68,8 +68,7 @@ class PredictionCache:
     def __enter__(self) -> PredictionCache:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         self.close()
 
     def __del__(self) -> None:  # a cache dropped without close() must not keep others waiting
@@ -109,8 +108,11 @@ class PredictionCache:
         share = seconds / len(items) if seconds is not None and items else None
         records = []
         for article_hash, article_id, prediction in items:
-            rec: dict[str, Any] = {"key": self.key(task_key, article_hash), "article_id": article_id,
-                                   "prediction": prediction}
+            rec: dict[str, Any] = {
+                "key": self.key(task_key, article_hash),
+                "article_id": article_id,
+                "prediction": prediction,
+            }
             if share is not None:
                 rec["seconds"] = round(share, 6)
             records.append(rec)
@@ -128,8 +130,9 @@ class PredictionCache:
         try:
             data = self.path.read_bytes()
         except OSError as exc:
-            raise RunError(f"{self.path}: cannot read the prediction cache ({exc.strerror}); delete it to "
-                           "start the cache afresh") from None
+            raise RunError(
+                f"{self.path}: cannot read the prediction cache ({exc.strerror}); delete it to start the cache afresh"
+            ) from None
         scan = _scan(data)
         if keep:
             for rec in scan.records:
@@ -138,13 +141,22 @@ class PredictionCache:
                     self._seconds[rec["key"]] = float(rec["seconds"])
         if scan.torn:
             self.recovered_torn_line = True
-            log.warning("%s: dropped a torn last line (%d bytes) left by an interrupted run; "
-                        "the %d complete lines are kept", self.path, scan.torn, len(scan.records))
+            log.warning(
+                "%s: dropped a torn last line (%d bytes) left by an interrupted run; the %d complete lines are kept",
+                self.path,
+                scan.torn,
+                len(scan.records),
+            )
         if scan.bad:
             self.dropped_lines = len(scan.bad)
             number, reason = scan.bad[0]
-            log.warning("%s: dropped %d invalid cache line(s) (first: line %d, %s); they will be generated "
-                        "again", self.path, len(scan.bad), number, reason)
+            log.warning(
+                "%s: dropped %d invalid cache line(s) (first: line %d, %s); they will be generated again",
+                self.path,
+                len(scan.bad),
+                number,
+                reason,
+            )
             write_text_atomic(self.path, b"".join(scan.good).decode("utf-8"))
         elif scan.torn:
             try:
@@ -171,7 +183,7 @@ def _scan(data: bytes) -> _Scan:
             scan.torn = len(data) - pos  # last line has no newline: the writer died mid-line
             break
         number += 1
-        line = data[pos:nl + 1]
+        line = data[pos : nl + 1]
         pos = nl + 1
         if not line.strip():
             continue
@@ -198,8 +210,9 @@ def _check_line(line: bytes) -> tuple[dict[str, Any] | None, str]:
         if not isinstance(rec[name], str):
             return None, f"{name!r} is {_kind(rec[name])}, not text"
     seconds = rec.get("seconds")
-    if "seconds" in rec and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))
-                             or not math.isfinite(seconds) or seconds < 0):
+    if "seconds" in rec and (
+        isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or not math.isfinite(seconds) or seconds < 0
+    ):
         return None, f"'seconds' is {seconds!r}, not a time"
     return rec, ""
 
@@ -219,7 +232,7 @@ def _append(path: Path, data: bytes) -> None:
         try:
             view = memoryview(data)
             while view:  # os.write may write part of it (a file-size limit, a nearly full disk)
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         except OSError as exc:
             _cut_back(path, fd, start)
@@ -233,8 +246,12 @@ def _cut_back(path: Path, fd: int, length: int) -> None:
         os.ftruncate(fd, length)
         os.fsync(fd)
     except OSError:  # the next open drops the torn line instead
-        log.warning("%s: could not cut a failed append back to %d bytes; the next run drops the torn line",
-                    path, length, exc_info=True)
+        log.warning(
+            "%s: could not cut a failed append back to %d bytes; the next run drops the torn line",
+            path,
+            length,
+            exc_info=True,
+        )
 
 
 def _acquire(lock_path: Path) -> int:
@@ -249,15 +266,21 @@ def _acquire(lock_path: Path) -> int:
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
             if holder == str(os.getpid()):
-                raise RuntimeError(f"{lock_path}: this process already holds this cache open; close the "
-                                   "other PredictionCache first") from None
-            log.warning("%s: another run (pid %s) is generating with the same system settings; waiting for it "
-                        "to finish, then its predictions are reused", lock_path, holder or "?")
+                raise RuntimeError(
+                    f"{lock_path}: this process already holds this cache open; close the other PredictionCache first"
+                ) from None
+            log.warning(
+                "%s: another run (pid %s) is generating with the same system settings; waiting for it "
+                "to finish, then its predictions are reused",
+                lock_path,
+                holder or "?",
+            )
             fcntl.flock(fd, fcntl.LOCK_EX)
     except OSError as exc:
         os.close(fd)
-        raise RunError(f"{lock_path}: cannot lock the prediction cache ({exc.strerror}); put --output on a "
-                       "local disk") from None
+        raise RunError(
+            f"{lock_path}: cannot lock the prediction cache ({exc.strerror}); put --output on a local disk"
+        ) from None
     except BaseException:
         os.close(fd)
         raise
@@ -291,8 +314,10 @@ def kept_note(cache_root: Path) -> str | None:
             continue
     if not count:
         return None
-    return (f"{count} prediction(s) are kept in the cache at {cache_root}; free space and rerun the same command "
-            f"to reuse them (or copy that folder to DIR/.cache and rerun with --output DIR)")
+    return (
+        f"{count} prediction(s) are kept in the cache at {cache_root}; free space and rerun the same command "
+        f"to reuse them (or copy that folder to DIR/.cache and rerun with --output DIR)"
+    )
 
 
 @contextmanager

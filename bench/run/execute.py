@@ -8,19 +8,19 @@ from __future__ import annotations
 import logging
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.config import Config
 from bench.corpus.load import Corpus, load_corpus, resolve_path
 from bench.corpus.sampling import sample_articles, take
-from bench.run.manifest import environment, git_commit
-from bench.metrics.base import Column, Metric
 from bench.files import write_json, write_jsonl, write_text_atomic, write_yaml
-from bench.run.rundir import FILES, Run, create_run_dir, read_json
+from bench.metrics.base import Column, Metric
 from bench.run.cache import note_kept_on_failure
 from bench.run.generate import NullProgress, Progress, Unit, run_system
+from bench.run.manifest import environment, git_commit
+from bench.run.rundir import FILES, Run, create_run_dir, read_json
 from bench.run.score import columns_of, score_rows, score_units, summary_rows
 from bench.typed import to_plain
 
@@ -61,22 +61,33 @@ class _Run:
     argv: list[str]
 
 
-def execute(config: Config, *, output_root: Path, use_cache: bool = True, limit: int | None = None,
-            progress: Progress | None = None, argv: list[str] | None = None) -> RunResult:
+def execute(
+    config: Config,
+    *,
+    output_root: Path,
+    use_cache: bool = True,
+    limit: int | None = None,
+    progress: Progress | None = None,
+    argv: list[str] | None = None,
+) -> RunResult:
     """Run every system on every task of ``config``; write the run directory; return what happened."""
     progress = progress or NullProgress()
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     code = git_commit()  # the code as it was when the run started (edits during a run do not count)
     corpus = load_corpus(config.corpus, config.base_dir)
     # --limit: a deterministic sample that keeps the corpus's strata (not the first N, which may all be business)
-    articles = take(corpus.articles, limit, stratify_by=config.corpus.stratify_by, seed=config.corpus.seed) \
-        if limit else corpus.articles
+    articles = (
+        take(corpus.articles, limit, stratify_by=config.corpus.stratify_by, seed=config.corpus.seed)
+        if limit
+        else corpus.articles
+    )
     metrics = config.build_metrics()
     systems = config.build_systems()
     with note_kept_on_failure(output_root / ".cache"):  # a full or read-only disk: say what the cache kept
         run_dir = create_run_dir(output_root, config.name, started)
-        run = _Run(config, corpus, articles, metrics, run_dir, started, code, use_cache,
-                   argv if argv is not None else sys.argv)
+        run = _Run(
+            config, corpus, articles, metrics, run_dir, started, code, use_cache, argv if argv is not None else sys.argv
+        )
         write_yaml(run_dir / FILES["config"], _resolved_config(config, limit))
         units, timings, records = _generate(config, corpus, articles, systems, output_root, use_cache, progress)
         return _finish(run, units, timings, records)
@@ -93,39 +104,81 @@ def _finish(run: _Run, units: list[Unit], timings: dict[str, dict[str, float]], 
     summary = summary_rows(units, scored, columns)
     write_jsonl(run.run_dir / FILES["predictions"], _prediction_rows(units))
     write_jsonl(run.run_dir / FILES["scores"], score_rows(units, scored))
-    write_json(run.run_dir / FILES["summary_json"], {
-        "signature": next(iter(signatures.values())), "signatures": signatures, "config": run.config.name,
-        "corpus": run.corpus.source, "columns": [c.to_dict() for c in columns], "notes": notes, "rows": summary})
+    write_json(
+        run.run_dir / FILES["summary_json"],
+        {
+            "signature": next(iter(signatures.values())),
+            "signatures": signatures,
+            "config": run.config.name,
+            "corpus": run.corpus.source,
+            "columns": [c.to_dict() for c in columns],
+            "notes": notes,
+            "rows": summary,
+        },
+    )
     manifest = _manifest(run, units, timings, records, signatures, notes)
     readable = _write_summaries(run.run_dir, manifest)
     write_json(run.run_dir / FILES["manifest"], manifest)
-    return RunResult(run.run_dir, manifest["signature"], summary, units, run.corpus, columns, readable,
-                     manifest["failures"], notes)
+    return RunResult(
+        run.run_dir, manifest["signature"], summary, units, run.corpus, columns, readable, manifest["failures"], notes
+    )
 
 
-def _manifest(run: _Run, units: list[Unit], timings: dict[str, dict[str, float]], records: list[dict],
-              signatures: dict[str, str], notes: list[str]) -> dict[str, Any]:
+def _manifest(
+    run: _Run,
+    units: list[Unit],
+    timings: dict[str, dict[str, float]],
+    records: list[dict],
+    signatures: dict[str, str],
+    notes: list[str],
+) -> dict[str, Any]:
     corpus, config = run.corpus, run.config
     return {
-        "command": run.argv, "config": config.name, "config_path": str(config.path) if config.path else None,
-        "started": run.started.isoformat(), "finished": datetime.now(timezone.utc).isoformat(),
-        "corpus": {"source": corpus.source, "articles": len(run.articles), "problems": corpus.problems[:50],
-                   "problem_count": len(corpus.problems), "duplicates": corpus.duplicates,
-                   "duplicates_dropped": config.corpus.dedupe, "rows_read": corpus.rows_read},
-        "signature": next(iter(signatures.values())), "signatures": signatures, "notes": notes,
-        "seeds": {"corpus": config.corpus.seed,
-                  **{f"bootstrap_{m.name}": getattr(m.config, "seed", None) for m in run.metrics}},
-        "systems": records, "timings": timings,
-        "cache": {"enabled": run.use_cache, "reused": sum(u.reused for u in units),
-                  "generated": sum(u.generated for u in units)},
-        "failures": [{"system": u.system, "target": u.target, "error": u.error or ""} for u in units
-                     if u.status != "ok"],
-        **environment(), "git": run.code,
+        "command": run.argv,
+        "config": config.name,
+        "config_path": str(config.path) if config.path else None,
+        "started": run.started.isoformat(),
+        "finished": datetime.now(UTC).isoformat(),
+        "corpus": {
+            "source": corpus.source,
+            "articles": len(run.articles),
+            "problems": corpus.problems[:50],
+            "problem_count": len(corpus.problems),
+            "duplicates": corpus.duplicates,
+            "duplicates_dropped": config.corpus.dedupe,
+            "rows_read": corpus.rows_read,
+        },
+        "signature": next(iter(signatures.values())),
+        "signatures": signatures,
+        "notes": notes,
+        "seeds": {
+            "corpus": config.corpus.seed,
+            **{f"bootstrap_{m.name}": getattr(m.config, "seed", None) for m in run.metrics},
+        },
+        "systems": records,
+        "timings": timings,
+        "cache": {
+            "enabled": run.use_cache,
+            "reused": sum(u.reused for u in units),
+            "generated": sum(u.generated for u in units),
+        },
+        "failures": [
+            {"system": u.system, "target": u.target, "error": u.error or ""} for u in units if u.status != "ok"
+        ],
+        **environment(),
+        "git": run.code,
     }
 
 
-def _generate(config: Config, corpus: Corpus, articles: list[Any], systems: list[Any], output_root: Path,
-              use_cache: bool, progress: Progress) -> tuple[list[Unit], dict[str, dict[str, float]], list[dict]]:
+def _generate(
+    config: Config,
+    corpus: Corpus,
+    articles: list[Any],
+    systems: list[Any],
+    output_root: Path,
+    use_cache: bool,
+    progress: Progress,
+) -> tuple[list[Unit], dict[str, dict[str, float]], list[dict]]:
     """Every system on every task through the cache: (units, timings per system, manifest records)."""
     units: list[Unit] = []
     timings: dict[str, dict[str, float]] = {}
@@ -134,15 +187,32 @@ def _generate(config: Config, corpus: Corpus, articles: list[Any], systems: list
         sample = config.samples.get(system.name)
         subset = sample_articles(articles, sample.limit, sample.seed, sample.stratify_by) if sample else articles
         system.use_examples(corpus.few_shot)  # before the fingerprint: examples change the prompts
-        sys_units, load_s = run_system(system, config.tasks, subset, output_root / ".cache",
-                                       use_cache=use_cache, chunk_size=config.run.chunk_size, progress=progress)
+        sys_units, load_s = run_system(
+            system,
+            config.tasks,
+            subset,
+            output_root / ".cache",
+            use_cache=use_cache,
+            chunk_size=config.run.chunk_size,
+            progress=progress,
+        )
         units.extend(sys_units)
-        timings[system.name] = {"load_s": round(load_s, 3),
-                                "generate_s": round(sum(u.seconds_generate for u in sys_units), 3)}
-        records.append({"name": system.name, "kind": system.kind, "fingerprint": sys_units[0].fingerprint,
-                        "articles": len(subset), "sample": to_plain(sample) if sample else None,
-                        "parameters": sys_units[0].parameters if sys_units else None,
-                        "upper_bound": system.upper_bound, "stats": _run_stats(system)})
+        timings[system.name] = {
+            "load_s": round(load_s, 3),
+            "generate_s": round(sum(u.seconds_generate for u in sys_units), 3),
+        }
+        records.append(
+            {
+                "name": system.name,
+                "kind": system.kind,
+                "fingerprint": sys_units[0].fingerprint,
+                "articles": len(subset),
+                "sample": to_plain(sample) if sample else None,
+                "parameters": sys_units[0].parameters if sys_units else None,
+                "upper_bound": system.upper_bound,
+                "stats": _run_stats(system),
+            }
+        )
     return units, timings, records
 
 
@@ -175,13 +245,23 @@ def _resolved_config(config: Config, limit: int | None) -> dict[str, Any]:
 def _run_stats(system: Any) -> dict[str, Any]:
     try:
         return system.run_stats()
-    except Exception:  # noqa: BLE001 — diagnostics only
+    except Exception:
         log.warning("system %s: run_stats() failed", system.name, exc_info=True)
         return {}
 
 
 def _prediction_rows(units: list[Unit]) -> list[dict[str, Any]]:
-    return [{"system": u.system, "target": u.target, "article_id": r.article.id,
-             "article_hash": r.article.content_hash, "prediction": r.prediction,
-             "reference": r.article.reference(u.target), "cached": r.cached, "fingerprint": u.fingerprint}
-            for u in units for r in u.rows]
+    return [
+        {
+            "system": u.system,
+            "target": u.target,
+            "article_id": r.article.id,
+            "article_hash": r.article.content_hash,
+            "prediction": r.prediction,
+            "reference": r.article.reference(u.target),
+            "cached": r.cached,
+            "fingerprint": u.fingerprint,
+        }
+        for u in units
+        for r in u.rows
+    ]

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from bench.run.cache import PredictionCache
 from bench.article import Article
+from bench.run.cache import PredictionCache
 from bench.systems.base import System, Task
 
 __all__ = ["Progress", "NullProgress", "PredictionRow", "Unit", "generate_unit", "run_system"]
@@ -91,8 +91,9 @@ def _error_text(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def generate_unit(system: System, task: Task, articles: Sequence[Article], cache: PredictionCache,
-                  chunk_size: int, progress: Progress) -> Unit:
+def generate_unit(
+    system: System, task: Task, articles: Sequence[Article], cache: PredictionCache, chunk_size: int, progress: Progress
+) -> Unit:
     """Predict ``task`` for every article that has its reference, reusing the cache, chunk by chunk."""
     unit = Unit(system.name, system.kind, cache.fingerprint, task)
     eligible = [a for a in articles if a.reference(task.target) is not None]
@@ -114,14 +115,17 @@ def generate_unit(system: System, task: Task, articles: Sequence[Article], cache
     start = time.perf_counter()
     try:
         for i in range(0, len(missing), chunk_size):
-            chunk = missing[i:i + chunk_size]
+            chunk = missing[i : i + chunk_size]
             chunk_start = time.perf_counter()
             outputs = _summarize(system, task, chunk, unit)
             if outputs is None:
                 break
             # outside the system's try: a cache that cannot be written (disk full) ends the run, not the unit
-            cache.put_many(task.key, [(a.content_hash, a.id, p) for a, p in zip(chunk, outputs)],
-                           seconds=time.perf_counter() - chunk_start)
+            cache.put_many(
+                task.key,
+                [(a.content_hash, a.id, p) for a, p in zip(chunk, outputs)],
+                seconds=time.perf_counter() - chunk_start,
+            )
             found.update((a.content_hash, p) for a, p in zip(chunk, outputs))
             unit.generated += len(chunk)
             progress.advance(len(chunk))
@@ -129,8 +133,9 @@ def generate_unit(system: System, task: Task, articles: Sequence[Article], cache
         unit.seconds_generate = time.perf_counter() - start
         progress.finish()
     reused = {a.content_hash for a in eligible} - {a.content_hash for a in missing}
-    unit.rows = [PredictionRow(a, found[a.content_hash], a.content_hash in reused)
-                 for a in eligible if a.content_hash in found]
+    unit.rows = [
+        PredictionRow(a, found[a.content_hash], a.content_hash in reused) for a in eligible if a.content_hash in found
+    ]
     return unit
 
 
@@ -139,7 +144,7 @@ def _summarize(system: System, task: Task, chunk: list[Article], unit: Unit) -> 
     try:
         outputs = system.summarize(chunk, task)
         _check_outputs(system, chunk, outputs)
-    except Exception as exc:  # noqa: BLE001 — isolate any system failure to its own rows
+    except Exception as exc:
         log.debug("system %s failed on %s", system.name, task.target, exc_info=True)
         unit.fail(_error_text(exc))
         return None
@@ -158,13 +163,21 @@ def _check_outputs(system: System, chunk: Sequence[Article], outputs: object) ->
 def _parameters(system: System) -> int | None:
     try:
         return system.parameters()
-    except Exception:  # noqa: BLE001 — size is informational
+    except Exception:
         log.debug("system %s: parameters() failed", system.name, exc_info=True)
         return None
 
 
-def run_system(system: System, tasks: Sequence[Task], articles: Sequence[Article], cache_root: Path,
-               *, use_cache: bool, chunk_size: int, progress: Progress) -> tuple[list[Unit], float]:
+def run_system(
+    system: System,
+    tasks: Sequence[Task],
+    articles: Sequence[Article],
+    cache_root: Path,
+    *,
+    use_cache: bool,
+    chunk_size: int,
+    progress: Progress,
+) -> tuple[list[Unit], float]:
     """Load ``system`` once and generate every task; returns (units, load seconds)."""
     # the cache's lock is held until every task of this system is generated: a second run with the same
     # system settings waits, then reuses what this one wrote
@@ -172,16 +185,26 @@ def run_system(system: System, tasks: Sequence[Task], articles: Sequence[Article
         return _run_cached(system, tasks, articles, cache, chunk_size, progress)
 
 
-def _run_cached(system: System, tasks: Sequence[Task], articles: Sequence[Article], cache: PredictionCache,
-                chunk_size: int, progress: Progress) -> tuple[list[Unit], float]:
+def _run_cached(
+    system: System,
+    tasks: Sequence[Task],
+    articles: Sequence[Article],
+    cache: PredictionCache,
+    chunk_size: int,
+    progress: Progress,
+) -> tuple[list[Unit], float]:
     start = time.perf_counter()
     load_error = None
     try:
-        needs_model = any(cache.get(t.key, a.content_hash) is None
-                          for t in tasks for a in articles if a.reference(t.target) is not None)
+        needs_model = any(
+            cache.get(t.key, a.content_hash) is None
+            for t in tasks
+            for a in articles
+            if a.reference(t.target) is not None
+        )
         if needs_model:
             system.load()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         log.debug("system %s failed to load", system.name, exc_info=True)
         load_error = _error_text(exc)
     load_seconds = time.perf_counter() - start
@@ -201,6 +224,6 @@ def _run_cached(system: System, tasks: Sequence[Task], articles: Sequence[Articl
     finally:
         try:
             system.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             log.warning("system %s: close() failed", system.name, exc_info=True)
     return units, load_seconds

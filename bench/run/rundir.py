@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -22,8 +22,18 @@ from bench.errors import RunError
 from bench.files import read_jsonl, write_error
 from bench.metrics.base import Column
 
-__all__ = ["FILES", "RUN_FILES", "REPORT_FILE", "Run", "open_run", "read_json", "utc_stamp", "create_run_dir", "parse_signature",
-           "signature_difference"]
+__all__ = [
+    "FILES",
+    "RUN_FILES",
+    "REPORT_FILE",
+    "Run",
+    "open_run",
+    "read_json",
+    "utc_stamp",
+    "create_run_dir",
+    "parse_signature",
+    "signature_difference",
+]
 
 #: every file of a run directory, by role; nothing else spells these names out
 FILES = {
@@ -48,7 +58,7 @@ _STRING_COLUMNS = ("system", "target", "article_id", "article_hash", "prediction
 
 def utc_stamp(moment: datetime | None = None) -> str:
     """UTC time as ``yyyymmdd-hhmmss`` (the run directory suffix)."""
-    return (moment or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    return (moment or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%d-%H%M%S")
 
 
 def create_run_dir(root: Path, name: str, moment: datetime | None = None) -> Path:
@@ -69,8 +79,9 @@ def create_run_dir(root: Path, name: str, moment: datetime | None = None) -> Pat
                 i += 1
                 path = base.with_name(f"{base.name}-{i}")
     except OSError as exc:
-        raise write_error(path if root.is_dir() else root, exc, "cannot create the run directory",
-                          option="--output DIR") from None
+        raise write_error(
+            path if root.is_dir() else root, exc, "cannot create the run directory", option="--output DIR"
+        ) from None
 
 
 def read_json(path: Path) -> dict[str, Any]:
@@ -79,8 +90,10 @@ def read_json(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise RunError(f"{path}: cannot read ({exc.strerror})") from None
     except ValueError as exc:
-        raise RunError(f"{path}: not valid JSON at line {getattr(exc, 'lineno', '?')} ({getattr(exc, 'msg', exc)}); "
-                       "the file is damaged — rerun the command that wrote it") from None
+        raise RunError(
+            f"{path}: not valid JSON at line {getattr(exc, 'lineno', '?')} ({getattr(exc, 'msg', exc)}); "
+            "the file is damaged — rerun the command that wrote it"
+        ) from None
     if not isinstance(data, dict):
         raise RunError(f"{path}: expected a JSON object, got {type(data).__name__}")
     return data
@@ -106,8 +119,11 @@ def parse_signature(signature: str) -> dict[str, str]:
 def signature_difference(a: str, b: str) -> str:
     """The settings in which two signatures differ, e.g. ``'stem: yes ≠ no; v: 1.0 ≠ 1.1'``."""
     pa, pb = parse_signature(a), parse_signature(b)
-    parts = [f"{k}: {pa.get(k, '(absent)')} ≠ {pb.get(k, '(absent)')}"
-             for k in list(pa) + [k for k in pb if k not in pa] if pa.get(k) != pb.get(k)]
+    parts = [
+        f"{k}: {pa.get(k, '(absent)')} ≠ {pb.get(k, '(absent)')}"
+        for k in list(pa) + [k for k in pb if k not in pa]
+        if pa.get(k) != pb.get(k)
+    ]
     return "; ".join(parts) or "identical"
 
 
@@ -217,8 +233,19 @@ def _legacy_columns(rows: list[dict[str, Any]]) -> list[Column]:
     """The columns of a summary.json written before metrics were registered (ROUGE types as keys)."""
     first = rows[0] if rows else {}
     types = [k for k, v in first.items() if isinstance(v, dict) and "f1" in v]
-    return [Column(f"{t}_{s}", f"{_LEGACY_LABELS.get(t, t)} {suffix}".strip(), "rouge", f"{t} {name}", scale=100.0,
-                   show=s == "f", rank=s == "f" and i == 0) for i, t in enumerate(types) for s, name, suffix in _LEGACY_STATS]
+    return [
+        Column(
+            f"{t}_{s}",
+            f"{_LEGACY_LABELS.get(t, t)} {suffix}".strip(),
+            "rouge",
+            f"{t} {name}",
+            scale=100.0,
+            show=s == "f",
+            rank=s == "f" and i == 0,
+        )
+        for i, t in enumerate(types)
+        for s, name, suffix in _LEGACY_STATS
+    ]
 
 
 def _legacy_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -236,31 +263,39 @@ def _legacy_row(row: dict[str, Any]) -> dict[str, Any]:
 def _not_a_run(path: Path) -> RunError:
     runs = sorted(p for p in path.iterdir() if p.is_dir() and (p / FILES["manifest"]).exists())
     if runs:
-        return RunError(f"{path}: is a results folder holding {len(runs)} run director{'y' if len(runs) == 1 else 'ies'}, not a run directory; "
-                        f"pass one of them, e.g. {runs[-1]}")
-    return RunError(f"{path}: not a run directory (no {' or '.join(_MARKERS)}); pass a folder written by "
-                    "'bench run', named <config-name>-<yyyymmdd-hhmmss>")
+        return RunError(
+            f"{path}: is a results folder holding {len(runs)} run director{'y' if len(runs) == 1 else 'ies'}, not a run directory; "
+            f"pass one of them, e.g. {runs[-1]}"
+        )
+    return RunError(
+        f"{path}: not a run directory (no {' or '.join(_MARKERS)}); pass a folder written by "
+        "'bench run', named <config-name>-<yyyymmdd-hhmmss>"
+    )
 
 
 def open_run(path: str | Path) -> Run:
     """Open the run directory at ``path``; RunError names what is missing and what to do."""
     path = Path(path)
     if not path.exists():
-        raise RunError(f"{path}: no such run directory; pass a folder written by 'bench run' "
-                       "(results/<config-name>-<yyyymmdd-hhmmss>)")
+        raise RunError(
+            f"{path}: no such run directory; pass a folder written by 'bench run' "
+            "(results/<config-name>-<yyyymmdd-hhmmss>)"
+        )
     if not path.is_dir():
-        raise RunError(f"{path}: is a file, not a run directory; pass the folder that holds it "
-                       f"({path.parent})")
+        raise RunError(f"{path}: is a file, not a run directory; pass the folder that holds it ({path.parent})")
     if not any((path / m).exists() for m in _MARKERS):
         raise _not_a_run(path)
     missing = [name for name in _NEEDED if not (path / name).is_file()]
     if missing:
-        raise RunError(f"{path}: incomplete run directory, missing {', '.join(missing)} — the run was "
-                       "interrupted or crashed before it finished; rerun the same 'bench run' command "
-                       "(cached predictions are reused) and use the new run directory")
+        raise RunError(
+            f"{path}: incomplete run directory, missing {', '.join(missing)} — the run was "
+            "interrupted or crashed before it finished; rerun the same 'bench run' command "
+            "(cached predictions are reused) and use the new run directory"
+        )
     manifest = read_json(path / FILES["manifest"])
     summary = read_json(path / FILES["summary_json"])
     if not isinstance(summary.get("rows"), list) or "signature" not in summary:
-        raise RunError(f"{path / FILES['summary_json']}: missing 'rows' or 'signature'; not a summary written by "
-                       "'bench run'")
+        raise RunError(
+            f"{path / FILES['summary_json']}: missing 'rows' or 'signature'; not a summary written by 'bench run'"
+        )
     return Run(path, manifest, summary)

@@ -69,8 +69,15 @@ def score_rows(units: Sequence[Unit], scored: Sequence[UnitScores | None]) -> li
         if sc is None:
             continue
         for pr, values in zip(unit.rows, sc.values):
-            rows.append({"system": unit.system, "target": unit.target, "article_id": pr.article.id,
-                         "article_hash": pr.article.content_hash, **values})
+            rows.append(
+                {
+                    "system": unit.system,
+                    "target": unit.target,
+                    "article_id": pr.article.id,
+                    "article_hash": pr.article.content_hash,
+                    **values,
+                }
+            )
     return rows
 
 
@@ -87,8 +94,9 @@ def _interval(iv: Interval | None, n: int) -> dict[str, Any]:
     return {"mean": iv.mean, "low": iv.low, "high": iv.high, "n": n}
 
 
-def summary_rows(units: Sequence[Unit], scored: Sequence[UnitScores | None],
-                 columns: Sequence[Column]) -> list[dict[str, Any]]:
+def summary_rows(
+    units: Sequence[Unit], scored: Sequence[UnitScores | None], columns: Sequence[Column]
+) -> list[dict[str, Any]]:
     """One row per system × target: counts, status, timings, and per column its mean with the 95% CI."""
     out = []
     for unit, sc in zip(units, scored):
@@ -98,12 +106,24 @@ def summary_rows(units: Sequence[Unit], scored: Sequence[UnitScores | None],
         for column in columns:
             n = sum(1 for v in values if v.get(column.key) is not None)
             scores[column.key] = _interval(sc.aggregates.get(column.key) if sc else None, n)
-        out.append({
-            "system": unit.system, "kind": unit.kind, "target": unit.target, "status": unit.status,
-            "error": unit.error, "n": len(unit.rows) if ok else 0, "skipped_no_reference": unit.skipped_no_reference,
-            "generated": unit.generated, "reused": unit.reused, "seconds_generate": round(unit.seconds_generate, 3),
-            "seconds_score": round(sc.seconds, 3) if sc else 0.0, "articles_per_s": _speed(unit),
-            "parameters": unit.parameters, "upper_bound": unit.upper_bound, "fingerprint": unit.fingerprint,
-            "scores": scores,
-        })
+        out.append(
+            {
+                "system": unit.system,
+                "kind": unit.kind,
+                "target": unit.target,
+                "status": unit.status,
+                "error": unit.error,
+                "n": len(unit.rows) if ok else 0,
+                "skipped_no_reference": unit.skipped_no_reference,
+                "generated": unit.generated,
+                "reused": unit.reused,
+                "seconds_generate": round(unit.seconds_generate, 3),
+                "seconds_score": round(sc.seconds, 3) if sc else 0.0,
+                "articles_per_s": _speed(unit),
+                "parameters": unit.parameters,
+                "upper_bound": unit.upper_bound,
+                "fingerprint": unit.fingerprint,
+                "scores": scores,
+            }
+        )
     return out

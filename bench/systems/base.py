@@ -53,8 +53,12 @@ class System:
 
     def fingerprint(self) -> str:
         """Hash of everything that changes this system's output: kind, code version, config, extras."""
-        payload = {"kind": self.kind, "version": self.version, "config": to_plain(self.config),
-                   "extra": self.fingerprint_extra()}
+        payload = {
+            "kind": self.kind,
+            "version": self.version,
+            "config": to_plain(self.config),
+            "extra": self.fingerprint_extra(),
+        }
         blob = json.dumps(payload, sort_keys=True, default=str).encode()
         return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -84,7 +88,9 @@ def register(kind: str) -> Callable[[type[System]], type[System]]:
         if not (isinstance(cls, type) and issubclass(cls, System)):
             raise TypeError(f"@register({kind!r}) needs a System subclass, got {cls!r}")
         if kind in _REGISTRY and _REGISTRY[kind] is not cls:
-            raise TypeError(f"system kind {kind!r} registered twice: {_REGISTRY[kind].__qualname__} and {cls.__qualname__}")
+            raise TypeError(
+                f"system kind {kind!r} registered twice: {_REGISTRY[kind].__qualname__} and {cls.__qualname__}"
+            )
         if not dataclasses.is_dataclass(cls.Config):
             raise TypeError(f"{cls.__qualname__}.Config must be a dataclass")
         cls.kind = kind
@@ -124,8 +130,9 @@ def create(spec: dict[str, Any], where: str) -> System:
         raise ConfigError(f"{where}: missing 'kind'; known kinds: {', '.join(known_kinds())}")
     kinds = registry()
     if kind not in kinds:
-        raise ConfigError(f"{where}.kind: unknown system kind {kind!r}{suggest(kind, kinds)}; "
-                          f"known kinds: {', '.join(sorted(kinds))}")
+        raise ConfigError(
+            f"{where}.kind: unknown system kind {kind!r}{suggest(kind, kinds)}; known kinds: {', '.join(sorted(kinds))}"
+        )
     name = settings.pop("name", kind)
     if not isinstance(name, str) or not name:
         raise ConfigError(f"{where}.name: expected a non-empty string, got {name!r}")

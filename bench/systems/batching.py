@@ -12,8 +12,7 @@ from collections.abc import Sequence
 __all__ = ["length_sorted_batches"]
 
 
-def length_sorted_batches(lengths: Sequence[int], batch_size: int,
-                          token_budget: int | None = None) -> list[list[int]]:
+def length_sorted_batches(lengths: Sequence[int], batch_size: int, token_budget: int | None = None) -> list[list[int]]:
     """Indices into ``lengths`` grouped into batches; every index appears exactly once.
 
     >>> length_sorted_batches([5, 1, 9, 3], batch_size=2)

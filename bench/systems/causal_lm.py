@@ -19,10 +19,10 @@ from bench.article import Article
 from bench.errors import SystemError_
 from bench.systems.base import Task, register
 from bench.systems.hf.base import HFSettings, HFSystem, check_per_target
-from bench.systems.prompts import DEFAULT_PROMPTS, Example, build_prompt, check_template, clean_output
-from bench.systems.seq2seq import model_input_limit
 from bench.systems.hf.static_cache import StaticCachePool, generate_cache_kwarg
 from bench.systems.hf.stopping import LineTables, end_of_line_criterion, line_tables
+from bench.systems.prompts import DEFAULT_PROMPTS, Example, build_prompt, check_template, clean_output
+from bench.systems.seq2seq import model_input_limit
 
 __all__ = ["CausalLM", "DEFAULT_BODY_LIMIT"]
 
@@ -71,7 +71,7 @@ class CausalLM(HFSystem):
         return self.config.prompts.get(target, DEFAULT_PROMPTS[target])
 
     def prompt_identity(self) -> dict[str, Any]:
-        examples = [[e.body, e.headline, e.standfirst] for e in self.examples[len(self.config.examples):]]
+        examples = [[e.body, e.headline, e.standfirst] for e in self.examples[len(self.config.examples) :]]
         return {"prompts": {t: self.template_for(t) for t in DEFAULT_PROMPTS}, "corpus_examples": examples}
 
     def after_load(self) -> None:
@@ -81,8 +81,10 @@ class CausalLM(HFSystem):
             self.tokenizer.pad_token = self.tokenizer.eos_token
         has_chat = bool(getattr(self.tokenizer, "chat_template", None))
         if self.config.chat_template == "always" and not has_chat:
-            raise SystemError_(f"{self.name}: chat_template: always, but the tokenizer of {self.config.model!r} "
-                               "has no chat template; use chat_template: auto or never")
+            raise SystemError_(
+                f"{self.name}: chat_template: always, but the tokenizer of {self.config.model!r} "
+                "has no chat template; use chat_template: auto or never"
+            )
         self.use_chat = has_chat and self.config.chat_template != "never"
         if self.config.stop_at_newline:
             texts = self.tokenizer.batch_decode([[i] for i in range(len(self.tokenizer))])
@@ -101,9 +103,20 @@ class CausalLM(HFSystem):
         bodies, truncated = self._truncate([a.body for a in articles], limit)
         example_bodies, _ = self._truncate([e.body for e in self.examples], limit)
         examples = [replace(e, body=b) for e, b in zip(self.examples, example_bodies)]
-        out = [build_prompt(self.tokenizer, self.template_for(task.target), article, body, task.target,
-                            task.max_words, examples, self.use_chat, self.config.system)
-               for article, body in zip(articles, bodies)]
+        out = [
+            build_prompt(
+                self.tokenizer,
+                self.template_for(task.target),
+                article,
+                body,
+                task.target,
+                task.max_words,
+                examples,
+                self.use_chat,
+                self.config.system,
+            )
+            for article, body in zip(articles, bodies)
+        ]
         self.stats["inputs"] += len(articles)
         self.stats["truncated"] += truncated
         if truncated:

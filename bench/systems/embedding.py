@@ -92,8 +92,10 @@ class EmbeddingCentroid(System):
         if self._source is None:
             self._source = resolve_source(self.config.model, self.config.revision)
             if self._source.kind == "gguf":
-                raise SystemError_(f"{self.name}: model {self.config.model!r} is a GGUF file; embedding-centroid "
-                                   "needs a sentence-transformers model (a directory or hub id)")
+                raise SystemError_(
+                    f"{self.name}: model {self.config.model!r} is a GGUF file; embedding-centroid "
+                    "needs a sentence-transformers model (a directory or hub id)"
+                )
         return self._source
 
     def fingerprint_extra(self) -> dict[str, Any]:
@@ -110,8 +112,7 @@ class EmbeddingCentroid(System):
 
         device = pick_device(self.config.device)
         try:
-            self.encoder = SentenceTransformer(self.source.location, device=str(device),
-                                               revision=self.source.revision)
+            self.encoder = SentenceTransformer(self.source.location, device=str(device), revision=self.source.revision)
         except (OSError, ValueError, RuntimeError) as exc:
             raise load_error(self.source, "sentence-transformers model", exc) from None
 
@@ -137,11 +138,20 @@ class EmbeddingCentroid(System):
         reuses them: both targets rank the same sentences)."""
         todo = [(a.content_hash, sents) for a, sents in zip(articles, split) if a.content_hash not in self._vectors]
         flat = [s for _, sents in todo for s in sents]
-        vectors = self.encoder.encode(flat, batch_size=self.config.batch_size, convert_to_numpy=True,
-                                      normalize_embeddings=True, show_progress_bar=False) if flat else None
+        vectors = (
+            self.encoder.encode(
+                flat,
+                batch_size=self.config.batch_size,
+                convert_to_numpy=True,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            )
+            if flat
+            else None
+        )
         start = 0
         for key, sents in todo:
-            self._vectors[key] = vectors[start:start + len(sents)] if sents else np.zeros((0, 1))
+            self._vectors[key] = vectors[start : start + len(sents)] if sents else np.zeros((0, 1))
             start += len(sents)
 
     def parameters(self) -> int | None:

@@ -49,7 +49,7 @@ class Lead(System):
             if isinstance(self.words, int) and self.words < 1:
                 raise ConfigError(f"{where}.words: must be ≥ 1, got {self.words}")
             if isinstance(self.words, str) and self.words != "task":
-                raise ConfigError(f"{where}.words: an integer or \"task\" (the task's max_words), got {self.words!r}")
+                raise ConfigError(f'{where}.words: an integer or "task" (the task\'s max_words), got {self.words!r}')
 
     def summarize(self, articles: Sequence[Article], task: Task) -> list[str]:
         cfg = self.config
@@ -72,7 +72,7 @@ class Selection:
         if isinstance(self.words, int) and self.words < 1:
             raise ConfigError(f"{where}.words: must be ≥ 1, got {self.words}")
         if isinstance(self.words, str) and self.words != "task":
-            raise ConfigError(f"{where}.words: an integer or \"task\" (the task's max_words), got {self.words!r}")
+            raise ConfigError(f'{where}.words: an integer or "task" (the task\'s max_words), got {self.words!r}')
 
 
 def compose(sentences: Sequence[str], chosen: Sequence[int], selection: Selection, task: Task) -> str:

@@ -64,8 +64,9 @@ class Oracle(System):
                 "(the same choices, about 15x slower); pip install rouge-score-rs",
                 name,
             )
-        self._engine = make_engine(engine, RougeConfig(engine=engine, types=tuple(config.metric),
-                                                       stemmer=config.stemmer))
+        self._engine = make_engine(
+            engine, RougeConfig(engine=engine, types=tuple(config.metric), stemmer=config.stemmer)
+        )
 
     def summarize(self, articles: Sequence[Article], task: Task) -> list[str]:
         out = []

@@ -17,20 +17,21 @@ from typing import Any
 from bench.article import TARGETS, Article
 from bench.errors import ConfigError
 
-__all__ = ["PLACEHOLDERS", "DEFAULT_PROMPTS", "Example", "check_template", "render", "build_prompt",
-           "clean_output"]
+__all__ = ["PLACEHOLDERS", "DEFAULT_PROMPTS", "Example", "check_template", "render", "build_prompt", "clean_output"]
 
 PLACEHOLDERS = ("body", "headline", "standfirst", "max_words", "target")
 
 DEFAULT_PROMPTS: dict[str, str] = {
     "headline": "Write a short news headline for this article.\n\nArticle: {body}\n\nHeadline:",
     "standfirst": "Write a one-sentence standfirst (the summary under a news headline) of at most {max_words} "
-                  "words for this article.\n\nArticle: {body}\n\nStandfirst:",
+    "words for this article.\n\nArticle: {body}\n\nStandfirst:",
 }
 
 # Labels a model may echo before its answer: "Headline:", "**Title:**", "Standfirst -" ...
-_ECHO = re.compile(r"^\s*[*_#>\s]*(?:headline|title|standfirst|summary|answer|teaser|subheading)\s*[*_]*\s*[:\-–]\s*[*_]*\s*",
-                   re.IGNORECASE)
+_ECHO = re.compile(
+    r"^\s*[*_#>\s]*(?:headline|title|standfirst|summary|answer|teaser|subheading)\s*[*_]*\s*[:\-–]\s*[*_]*\s*",
+    re.IGNORECASE,
+)
 _QUOTES = "\"'“”‘’«»`"
 
 
@@ -57,24 +58,37 @@ def check_template(template: str, where: str) -> None:
         raise ConfigError(f"{where}: the prompt must contain {{body}} (where the article text goes)")
 
 
-def render(template: str, body: str, target: str, max_words: int,
-           headline: str | None = None, standfirst: str | None = None) -> str:
+def render(
+    template: str, body: str, target: str, max_words: int, headline: str | None = None, standfirst: str | None = None
+) -> str:
     """Fill a checked template; missing references become empty strings."""
-    return template.format(body=body, headline=headline or "", standfirst=standfirst or "",
-                           max_words=max_words, target=target)
+    return template.format(
+        body=body, headline=headline or "", standfirst=standfirst or "", max_words=max_words, target=target
+    )
 
 
 def _answer(example: Example, target: str) -> str:
     value = getattr(example, target)
     if not value:
-        raise ConfigError(f"few-shot example {example.body[:40]!r}... has no {target}; give one for every "
-                          "target the system is run on")
+        raise ConfigError(
+            f"few-shot example {example.body[:40]!r}... has no {target}; give one for every target the system is run on"
+        )
     return value
 
 
-def build_prompt(tokenizer: Any, template: str, article: Article, body: str, target: str, max_words: int,
-                 examples: Sequence[Example] = (), use_chat: bool = False, system: str | None = None) -> str:
+def build_prompt(
+    tokenizer: Any,
+    template: str,
+    article: Article,
+    body: str,
+    target: str,
+    max_words: int,
+    examples: Sequence[Example] = (),
+    use_chat: bool = False,
+    system: str | None = None,
+) -> str:
     """The full prompt text for one article (``body`` may be the truncated article body)."""
+
     def fill(ex_body: str, src: Article | Example) -> str:
         return render(template, ex_body, target, max_words, src.headline, src.standfirst)
 
@@ -82,8 +96,10 @@ def build_prompt(tokenizer: Any, template: str, article: Article, body: str, tar
     if use_chat:
         messages: list[Mapping[str, str]] = [{"role": "system", "content": system}] if system else []
         for ex in examples:
-            messages += [{"role": "user", "content": fill(ex.body, ex)},
-                         {"role": "assistant", "content": _answer(ex, target)}]
+            messages += [
+                {"role": "user", "content": fill(ex.body, ex)},
+                {"role": "assistant", "content": _answer(ex, target)},
+            ]
         messages.append({"role": "user", "content": prompt})
         return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
     shots = "".join(f"{fill(ex.body, ex)} {_answer(ex, target)}\n\n" for ex in examples)

@@ -51,9 +51,12 @@ class Seq2Seq(HFSystem):
 
     def after_load(self) -> None:
         if self.config.compile and not self.config.pad_to_multiple_of:
-            log.warning("%s: compile: true without pad_to_multiple_of: the cross-attention cache follows each "
-                        "batch's input width, so every new width compiles again; set pad_to_multiple_of to the "
-                        "input limit (e.g. 1024 for BART) for one compiled step", self.name)
+            log.warning(
+                "%s: compile: true without pad_to_multiple_of: the cross-attention cache follows each "
+                "batch's input width, so every new width compiles again; set pad_to_multiple_of to the "
+                "input limit (e.g. 1024 for BART) for one compiled step",
+                self.name,
+            )
 
     def prefix_for(self, target: str) -> str:
         prefix = self.config.prefix

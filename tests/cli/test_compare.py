@@ -3,9 +3,11 @@
 import csv
 import io
 import json
+from pathlib import Path
 
 import pytest
 
+import bench
 from bench.cli import main
 from bench.config import load_config
 from bench.run.execute import execute
@@ -21,8 +23,22 @@ def two_runs(tmp_path, small_config):
 
 def test_markdown_of_two_runs(two_runs, capsys):
     first, second = two_runs
-    assert main(["compare", str(first), str(second), "--format", "markdown", "--baseline", "lead-words",
-                 "--target", "headline"]) == 0
+    assert (
+        main(
+            [
+                "compare",
+                str(first),
+                str(second),
+                "--format",
+                "markdown",
+                "--baseline",
+                "lead-words",
+                "--target",
+                "headline",
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
     lines = [line for line in out.splitlines() if "| headline |" in line]
     assert len(lines) == 4  # 2 systems × 2 runs, headline only
@@ -51,20 +67,27 @@ def test_terminal_table_piped_uses_the_full_width(two_runs, tmp_path):
     import sys
 
     first, _ = two_runs
-    done = subprocess.run([sys.executable, "-m", "bench", "compare", str(first)], capture_output=True, text=True,
-                          env={"PATH": "/usr/bin:/bin", "COLUMNS": "80", "PYTHONPATH": ":".join(sys.path)})
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "compare", str(first)],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "80", "PYTHONPATH": str(Path(bench.__file__).resolve().parents[1])},
+    )
     assert done.returncode == 0, done.stderr
     assert "lead-1 (baseline)" in done.stdout and "R-Lsum" in done.stdout
     table_lines = [line for line in done.stdout.splitlines() if "lead-1 (baseline)" in line]
     assert len(table_lines) == 2 and all(len(line) > 80 for line in table_lines)  # not squeezed to 80 columns
 
 
-@pytest.mark.parametrize("args, message", [
-    (["{tmp}/nope"], "nope: no such run directory"),
-    (["{tmp}/results"], "is a results folder holding 2 run directories"),
-    (["{first}", "--baseline", "lead-2"], "--baseline 'lead-2': no such system"),
-    (["{first}", "--alpha", "5"], "--alpha: a significance level between 0 and 1"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["{tmp}/nope"], "nope: no such run directory"),
+        (["{tmp}/results"], "is a results folder holding 2 run directories"),
+        (["{first}", "--baseline", "lead-2"], "--baseline 'lead-2': no such system"),
+        (["{first}", "--alpha", "5"], "--alpha: a significance level between 0 and 1"),
+    ],
+)
 def test_errors_are_one_line_exit_2(two_runs, tmp_path, capsys, args, message):
     first, _ = two_runs
     argv = ["compare"] + [a.format(tmp=tmp_path, first=first) for a in args]

@@ -20,9 +20,12 @@ REPO = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def corpus_file(tmp_path: Path) -> Path:
     path = tmp_path / "c.jsonl"
-    rows = [{"id": "1", "headline": "Two words", "body": "a b c d"},
-            {"id": "2", "standfirst": "x y", "body": "a b", "language": "de"},
-            {"id": "3", "body": "a b"}, "broken"]
+    rows = [
+        {"id": "1", "headline": "Two words", "body": "a b c d"},
+        {"id": "2", "standfirst": "x y", "body": "a b", "language": "de"},
+        {"id": "3", "body": "a b"},
+        "broken",
+    ]
     path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in rows))
     return path
 
@@ -58,15 +61,18 @@ def test_bbc_corpus_stats(capsys):
 
 def test_lone_surrogate_escape_is_a_skipped_row_not_a_crash(tmp_path):
     path = tmp_path / "c.jsonl"
-    path.write_text('{"id": "a", "body": "a b c"}\n{"id": "b", "headline": "\\ud800", "body": "d e"}\n',
-                    encoding="utf-8")
+    path.write_text(
+        '{"id": "a", "body": "a b c"}\n{"id": "b", "headline": "\\ud800", "body": "d e"}\n', encoding="utf-8"
+    )
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])}
-    proc = subprocess.run([sys.executable, "-m", "bench", "corpus-stats", str(path), "--json"],
-                          capture_output=True, text=True, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "corpus-stats", str(path), "--json"], capture_output=True, text=True, env=env
+    )
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
     stats = json.loads(proc.stdout)
     assert (stats["articles"], stats["rows_read"], stats["skipped"]) == (1, 1, 1)
     assert stats["problems"][0].startswith(f"{path}:2: field 'headline' holds the lone surrogate \\ud800")
-    text = subprocess.run([sys.executable, "-m", "bench", "corpus-stats", str(path)], capture_output=True,
-                          text=True, env=env)
+    text = subprocess.run(
+        [sys.executable, "-m", "bench", "corpus-stats", str(path)], capture_output=True, text=True, env=env
+    )
     assert text.returncode == 0 and "articles: 1 (read 1; skipped 1 bad row(s)" in text.stdout, text.stderr

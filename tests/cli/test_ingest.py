@@ -33,8 +33,10 @@ def test_ingest_csv_with_field_mapping_lists_bad_rows(tmp_path, capsys):
     out = tmp_path / "out.jsonl"
     assert main(["ingest", str(src), "--field", "headline=title", "--field", "body=text", "-o", str(out)]) == 0
     records = [json.loads(line) for line in out.read_text().splitlines()]
-    assert records == [{"id": "news-2", "headline": "T1", "body": "Body one.", "language": "en"},
-                       {"id": "news-4", "headline": "T3", "body": "Body three.", "language": "en"}]
+    assert records == [
+        {"id": "news-2", "headline": "T1", "body": "Body one.", "language": "en"},
+        {"id": "news-4", "headline": "T3", "body": "Body three.", "language": "en"},
+    ]
     err = capsys.readouterr().err
     assert f"{src}:3: row has 1 fields, the header has 2" in err and "1 bad row(s) skipped" in err
 
@@ -57,8 +59,11 @@ def test_ingest_bad_field_option(tmp_path, capsys):
 
 def test_ingest_skips_a_row_with_a_lone_surrogate_escape(tmp_path):
     src = tmp_path / "c.jsonl"
-    src.write_text('{"id": "a", "body": "Fine body."}\n{"id": "b", "body": "bad \\ud800 x"}\n'
-                   '{"id": "c", "body": "Other body.", "note": "\\udc80"}\n', encoding="utf-8")
+    src.write_text(
+        '{"id": "a", "body": "Fine body."}\n{"id": "b", "body": "bad \\ud800 x"}\n'
+        '{"id": "c", "body": "Other body.", "note": "\\udc80"}\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "o.jsonl"
     proc = run_bench("ingest", str(src), "-o", str(out))
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
@@ -68,5 +73,8 @@ def test_ingest_skips_a_row_with_a_lone_surrogate_escape(tmp_path):
     assert "2 bad row(s) skipped" in proc.stderr
     strict = run_bench("ingest", str(src), "--strict", "-o", str(tmp_path / "s.jsonl"))
     assert strict.returncode == 2 and "Traceback" not in strict.stderr
-    assert strict.stderr.strip().splitlines()[-1].startswith(f"bench ingest: error: {src}:2: field 'body' holds the "
-                                                             "lone surrogate \\ud800")
+    assert (
+        strict.stderr.strip()
+        .splitlines()[-1]
+        .startswith(f"bench ingest: error: {src}:2: field 'body' holds the lone surrogate \\ud800")
+    )

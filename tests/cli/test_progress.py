@@ -49,16 +49,27 @@ def test_plain_lines_say_system_target_count_and_speed():
 
 
 def test_bench_run_with_stderr_to_a_pipe_prints_one_line_per_unit(tmp_path, small_config):
-    proc = subprocess.run([sys.executable, "-m", "bench", "run", str(small_config), "--output", str(tmp_path / "o")],
-                          capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "run", str(small_config), "--output", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "\x1b" not in proc.stderr and "\r" not in proc.stderr and "━" not in proc.stderr  # no bar remnants
-    unit = re.compile(r"^(lead-1|lead-words) · (headline|standfirst): (\d)/(\d) articles \(0 cached; "
-                      r"(\d) generated in \d+\.\d\d s, [\d.]+ art/s\)$")
+    unit = re.compile(
+        r"^(lead-1|lead-words) · (headline|standfirst): (\d)/(\d) articles \(0 cached; "
+        r"(\d) generated in \d+\.\d\d s, [\d.]+ art/s\)$"
+    )
     found = [unit.match(line) for line in proc.stderr.splitlines() if " · " in line]
     assert all(found) and len(found) == 4, proc.stderr
     # small corpus: 2 articles have a headline, 3 a standfirst; each generated, none cached
     expected = {"headline": "2", "standfirst": "3"}
-    assert [(m[1], m[2]) for m in found] == [("lead-1", "headline"), ("lead-1", "standfirst"),
-                                             ("lead-words", "headline"), ("lead-words", "standfirst")]
+    assert [(m[1], m[2]) for m in found] == [
+        ("lead-1", "headline"),
+        ("lead-1", "standfirst"),
+        ("lead-words", "headline"),
+        ("lead-words", "standfirst"),
+    ]
     assert all(m[3] == m[4] == m[5] == expected[m[2]] for m in found)

@@ -32,12 +32,15 @@ def test_limit_restricts_articles(tmp_path, small_config, capsys):
     assert len(lines) == 4  # 1 article × 2 targets × 2 systems
 
 
-@pytest.mark.parametrize("content, message", [
-    (None, "config file not found"),
-    ("corpus: [unclosed\n", "not valid YAML"),
-    ("corpus: {path: x.jsonl}\nsystems:\n  - {kind: bogus}\n", "unknown system kind 'bogus'"),
-    ("corpus: {path: x.jsonl}\nsystems:\n  - {kind: lead, sentences: many}\n", "sentences: expected an integer"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (None, "config file not found"),
+        ("corpus: [unclosed\n", "not valid YAML"),
+        ("corpus: {path: x.jsonl}\nsystems:\n  - {kind: bogus}\n", "unknown system kind 'bogus'"),
+        ("corpus: {path: x.jsonl}\nsystems:\n  - {kind: lead, sentences: many}\n", "sentences: expected an integer"),
+    ],
+)
 def test_config_errors_are_one_line_exit_2(tmp_path, content, message):
     path = tmp_path / "bad.yaml"
     if content is not None:

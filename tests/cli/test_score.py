@@ -47,8 +47,19 @@ def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
 def test_two_reference_files_and_the_reference_engine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pred = _write(tmp_path, "pred.txt", PREDS)
     ref1, ref2 = _write(tmp_path, "r1.txt", REFS), _write(tmp_path, "r2.txt", ["x", "Storm closes schools"])
-    out = _json(capsys, "--pred", str(pred), "--ref", str(ref1), "--ref", str(ref2), "--engine", "reference",
-                "--metrics", "rouge1")
+    out = _json(
+        capsys,
+        "--pred",
+        str(pred),
+        "--ref",
+        str(ref1),
+        "--ref",
+        str(ref2),
+        "--engine",
+        "reference",
+        "--metrics",
+        "rouge1",
+    )
     assert "engine:reference-rouge-score-" in out["signature"] and "|nrefs:2|" in out["signature"]
     assert out["scores"]["rouge1"]["f1"] == pytest.approx((5 / 6 + 1) / 2)  # the best reference per line
 
@@ -68,15 +79,31 @@ def test_perl_options_reach_the_engine_and_the_signature(tmp_path: Path, capsys:
     from bench.metrics.perl.engine import PerlSettings, score_perl
 
     pred, ref = _write(tmp_path, "pred.txt", PREDS), _write(tmp_path, "ref.txt", REFS)
-    out = _json(capsys, "--pred", str(pred), "--ref", str(ref), "--engine", "perl", "--perl-limit-words", "3",
-                "--perl-scoring", "B", "--perl-alpha", "0.2", "--bootstrap", "50")
+    out = _json(
+        capsys,
+        "--pred",
+        str(pred),
+        "--ref",
+        str(ref),
+        "--engine",
+        "perl",
+        "--perl-limit-words",
+        "3",
+        "--perl-scoring",
+        "B",
+        "--perl-alpha",
+        "0.2",
+        "--bootstrap",
+        "50",
+    )
     assert "|flags:-c 95 -m -n 2 -r 50 -2 4 -U -l 3 -p 0.2 -f B|" in out["signature"]
     # by hand, -l 3 keeps "the cat sat" / "the cat is" and "storm closes schools" / "storm closes all":
     # 2 of 3 unigrams each way, so P = R = F = 2/3 whatever alpha, and every bootstrap mean is 2/3 too
     assert out["scores"]["rouge1"]["f1"] == pytest.approx(2 / 3, abs=1e-5)
     settings = PerlSettings(skip_distance=4, length_limit_words=3, scoring="B", alpha=0.2)
-    assert [score_perl([p], [[r]], settings)["rouge1"][2] for p, r in zip(PREDS, REFS)] == pytest.approx([2 / 3] * 2,
-                                                                                                       abs=1e-5)
+    assert [score_perl([p], [[r]], settings)["rouge1"][2] for p, r in zip(PREDS, REFS)] == pytest.approx(
+        [2 / 3] * 2, abs=1e-5
+    )
     unlimited = _json(capsys, "--pred", str(pred), "--ref", str(ref), "--engine", "perl")
     assert unlimited["scores"]["rouge1"]["f1"] != pytest.approx(2 / 3, abs=1e-3)
 
@@ -89,21 +116,41 @@ def test_table_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert out[-1].startswith("rouge|engine:")
 
 
-@pytest.mark.parametrize("pred_lines, ref_lines, extra, message", [
-    (PREDS, REFS[:1], [], "pred.txt has 2 lines but"),
-    ([], REFS, [], "pred.txt: the file is empty"),
-    (PREDS, REFS, ["--metrics", "rouge1,rougeX"], "--metrics: unknown ROUGE type 'rougeX'"),
-    (PREDS, REFS, ["--metrics", "rougeSU4"], "rougeSU4 is computed by engine 'perl' only"),
-    (PREDS, REFS, ["--lang", "German"], "--lang: 'German' is not a language code"),
-    (PREDS, REFS, ["--perl-stopwords"], "--perl-stopwords: ROUGE-1.5.5 options work with --engine perl only; add "
-                                         "--engine perl, or drop it (engine is 'auto')"),
-    (PREDS, REFS, ["--engine", "fast", "--perl-limit-words", "5", "--perl-scoring", "B"],
-     "--perl-limit-words, --perl-scoring: ROUGE-1.5.5 options work with --engine perl only"),
-    (PREDS, REFS, ["--lang", "th"], "--lang: Thai ('th') is written without spaces"),
-    (PREDS, REFS, ["--engine", "perl", "--perl-alpha", "2"], "--perl-* options: perl ROUGE: alpha (-p)"),
-])
-def test_one_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], pred_lines: list[str],
-                         ref_lines: list[str], extra: list[str], message: str) -> None:
+@pytest.mark.parametrize(
+    "pred_lines, ref_lines, extra, message",
+    [
+        (PREDS, REFS[:1], [], "pred.txt has 2 lines but"),
+        ([], REFS, [], "pred.txt: the file is empty"),
+        (PREDS, REFS, ["--metrics", "rouge1,rougeX"], "--metrics: unknown ROUGE type 'rougeX'"),
+        (PREDS, REFS, ["--metrics", "rougeSU4"], "rougeSU4 is computed by engine 'perl' only"),
+        (PREDS, REFS, ["--lang", "German"], "--lang: 'German' is not a language code"),
+        (
+            PREDS,
+            REFS,
+            ["--perl-stopwords"],
+            (
+                "--perl-stopwords: ROUGE-1.5.5 options work with --engine perl only; add "
+                "--engine perl, or drop it (engine is 'auto')"
+            ),
+        ),
+        (
+            PREDS,
+            REFS,
+            ["--engine", "fast", "--perl-limit-words", "5", "--perl-scoring", "B"],
+            "--perl-limit-words, --perl-scoring: ROUGE-1.5.5 options work with --engine perl only",
+        ),
+        (PREDS, REFS, ["--lang", "th"], "--lang: Thai ('th') is written without spaces"),
+        (PREDS, REFS, ["--engine", "perl", "--perl-alpha", "2"], "--perl-* options: perl ROUGE: alpha (-p)"),
+    ],
+)
+def test_one_clear_error(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    pred_lines: list[str],
+    ref_lines: list[str],
+    extra: list[str],
+    message: str,
+) -> None:
     pred, ref = _write(tmp_path, "pred.txt", pred_lines), _write(tmp_path, "ref.txt", ref_lines)
     assert main(["score", "--pred", str(pred), "--ref", str(ref), *extra]) == 2
     err = capsys.readouterr().err
@@ -127,9 +174,27 @@ def _bench_score(tmp_path: Path, pair: tuple[str, str], *args: str) -> tuple[int
     """(exit code, the --json object or None, stderr) of ``python -m bench score`` in a subprocess."""
     pred, ref = _write(tmp_path, "pred.txt", [pair[0]]), _write(tmp_path, "ref.txt", [pair[1]])
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    done = subprocess.run([sys.executable, "-m", "bench", "score", "--pred", str(pred), "--ref", str(ref),
-                           "--metrics", "rouge1", "--json", *args], capture_output=True, text=True, env=env,
-                          cwd=tmp_path, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "score",
+            "--pred",
+            str(pred),
+            "--ref",
+            str(ref),
+            "--metrics",
+            "rouge1",
+            "--json",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=120,
+    )
     return done.returncode, json.loads(done.stdout) if done.returncode == 0 else None, done.stderr
 
 
@@ -164,6 +229,8 @@ def test_russian_pair_with_perl_warns_and_refuses_russian(tmp_path: Path) -> Non
     assert "bench score --engine fast --lang ru" in out["warnings"][0] and "yield no token" in err
     code, out, err = _bench_score(tmp_path, RU, "--engine", "perl", "--lang", "ru")
     assert code == 2 and out is None and "Traceback" not in err
-    assert err.strip() == ("bench score: error: --lang: engine 'perl' scores English only (ROUGE-1.5.5 drops every "
-                           "non-ASCII letter, so 'ru' text would score near 0), got 'ru'; use --engine fast, which "
-                           "reads 'ru' with tokenizer unicode-v1")
+    assert err.strip() == (
+        "bench score: error: --lang: engine 'perl' scores English only (ROUGE-1.5.5 drops every "
+        "non-ASCII letter, so 'ru' text would score near 0), got 'ru'; use --engine fast, which "
+        "reads 'ru' with tokenizer unicode-v1"
+    )

@@ -28,8 +28,10 @@ def test_packages_are_read_from_the_real_skip_reasons():
 
 def test_one_line_with_counts_and_the_install_command():
     line = skip_summary([XML_PARSER] * 12 + [CHROMIUM] * 2 + [NO_PERL] * 3 + [NO_BBC])
-    assert line == ("18 tests skipped, so this is not a full run: 15 need libxml-parser-perl, 2 need chromium, "
-                    "1 for other reasons (-rs lists them) — install: apt-get install libxml-parser-perl chromium")
+    assert line == (
+        "18 tests skipped, so this is not a full run: 15 need libxml-parser-perl, 2 need chromium, "
+        "1 for other reasons (-rs lists them) — install: apt-get install libxml-parser-perl chromium"
+    )
     assert skip_summary([NO_BBC]) == "1 test skipped, so this is not a full run: 1 for other reasons (-rs lists them)"
     assert skip_summary([]) is None
 
@@ -37,10 +39,26 @@ def test_one_line_with_counts_and_the_install_command():
 def test_a_real_run_without_perl_and_chromium_ends_with_the_line(tmp_path: Path):
     """The real skipping tests, with perl and chromium off PATH."""
     env = dict(os.environ, PATH=str(tmp_path))  # nothing on it: no perl, no chromium
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-                           "tests/report/test_render.py", "tests/metrics/test_rouge.py",
-                           "-k", "render or perl_engine_through_rouge"],
-                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300, check=False)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "tests/report/test_render.py",
+            "tests/metrics/test_rouge.py",
+            "-k",
+            "render or perl_engine_through_rouge",
+        ],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:]
     *_, line, counts = proc.stdout.strip().splitlines()
     skipped = int(re.search(r"(\d+) skipped", counts).group(1))

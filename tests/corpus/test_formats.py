@@ -10,8 +10,16 @@ import pytest
 
 from bench.cli import main
 from bench.corpus.config import CorpusConfig
-from bench.corpus.formats import (RawRow, RawTable, detect_format, format_names, formats, get_format,
-                                  register_format, unregister_format)
+from bench.corpus.formats import (
+    RawRow,
+    RawTable,
+    detect_format,
+    format_names,
+    formats,
+    get_format,
+    register_format,
+    unregister_format,
+)
 from bench.corpus.formats.files import decoded_lines
 from bench.corpus.load import load_corpus
 from bench.corpus.problems import Problems
@@ -48,7 +56,8 @@ PIPE = "p1|Bridge approved|The council approved a bridge.\nnot a row\np2|Storm c
 def _check_pipe_corpus(corpus, path: Path) -> None:
     assert [(a.id, a.headline, a.body) for a in corpus.articles] == [
         ("p1", "Bridge approved", "The council approved a bridge."),
-        ("p2", "Storm closes schools", "A storm closed schools.")]
+        ("p2", "Storm closes schools", "A storm closed schools."),
+    ]
     assert corpus.problems == [f"{path}:2: expected id|headline|body, got 1 cell(s)"]
 
 
@@ -102,8 +111,11 @@ def test_built_in_formats_and_their_suffixes():
 
 def test_a_folder_no_format_claims(tmp_path):
     (tmp_path / "notes.md").write_text("nothing to read")
-    with pytest.raises(CorpusError, match=r"cannot tell the corpus format of this folder \(formats that read "
-                                          r"folders: hf: .*; pages: .*\); check the path or set format:"):
+    with pytest.raises(
+        CorpusError,
+        match=r"cannot tell the corpus format of this folder \(formats that read "
+        r"folders: hf: .*; pages: .*\); check the path or set format:",
+    ):
         load_corpus(CorpusConfig(path=str(tmp_path)))
 
 
@@ -117,5 +129,7 @@ def _readme_formats_table() -> str:
 def test_readme_format_table_names_every_registered_format():
     table = _readme_formats_table()
     missing = [name for name in format_names() if f"`{name}`" not in table]
-    assert not missing, (f"{README}: the corpus-format table (between <!-- formats --> and <!-- /formats -->) "
-                         f"does not mention format(s) {', '.join(missing)}; add a row for each (`name`)")
+    assert not missing, (
+        f"{README}: the corpus-format table (between <!-- formats --> and <!-- /formats -->) "
+        f"does not mention format(s) {', '.join(missing)}; add a row for each (`name`)"
+    )

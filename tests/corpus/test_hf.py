@@ -18,13 +18,20 @@ os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
 datasets = pytest.importorskip("datasets")
 
 # Rows shaped like the real sets (column names and types as on the hub).
-XSUM = {"document": ["Police said the man was arrested.\nHe is due in court on Monday.", "The match ended 2-1."],
-        "summary": ["A man has been arrested.", "City won."], "id": ["34227252", "34227253"]}
-CNN = {"article": ["LONDON, England (Reuters) -- Harry Potter star Daniel Radcliffe gains access to a fortune."],
-       "highlights": ["Harry Potter star Daniel Radcliffe gets £20M fortune .\nYoung actor says he has no plans ."],
-       "id": ["42c027e4ff9730fbb3de84c1af0d2c506e41c3e4"]}
-GIGAWORD = {"document": ["australia 's current account deficit shrunk by a record #.## billion dollars ."],
-            "summary": ["australian current account deficit narrows sharply"]}
+XSUM = {
+    "document": ["Police said the man was arrested.\nHe is due in court on Monday.", "The match ended 2-1."],
+    "summary": ["A man has been arrested.", "City won."],
+    "id": ["34227252", "34227253"],
+}
+CNN = {
+    "article": ["LONDON, England (Reuters) -- Harry Potter star Daniel Radcliffe gains access to a fortune."],
+    "highlights": ["Harry Potter star Daniel Radcliffe gets £20M fortune .\nYoung actor says he has no plans ."],
+    "id": ["42c027e4ff9730fbb3de84c1af0d2c506e41c3e4"],
+}
+GIGAWORD = {
+    "document": ["australia 's current account deficit shrunk by a record #.## billion dollars ."],
+    "summary": ["australian current account deficit narrows sharply"],
+}
 
 
 def load(**settings):
@@ -43,8 +50,12 @@ def test_xsum_preset_on_a_save_to_disk_folder(tmp_path):
 
 
 def test_xsum_preset_on_a_datasetdict_folder_needs_a_split(tmp_path):
-    ds = datasets.DatasetDict({"train": datasets.Dataset.from_dict(XSUM),
-                               "test": datasets.Dataset.from_dict({k: v[:1] for k, v in XSUM.items()})})
+    ds = datasets.DatasetDict(
+        {
+            "train": datasets.Dataset.from_dict(XSUM),
+            "test": datasets.Dataset.from_dict({k: v[:1] for k, v in XSUM.items()}),
+        }
+    )
     ds.save_to_disk(str(tmp_path / "xsum"))
     assert len(load(path=str(tmp_path / "xsum"), format="hf", preset="xsum", split="test").articles) == 1
     with pytest.raises(CorpusError, match=r"it has several splits; choose one with split: \(splits: train, test\)"):
@@ -72,7 +83,7 @@ def test_cnn_dailymail_preset_on_parquet_data_files_through_datasets(tmp_path):
 
 def test_gigaword_preset_on_csv_data_files_through_datasets(tmp_path):
     path = tmp_path / "giga.csv"
-    path.write_text("document,summary\n\"" + GIGAWORD["document"][0] + "\"," + GIGAWORD["summary"][0] + "\n")
+    path.write_text('document,summary\n"' + GIGAWORD["document"][0] + '",' + GIGAWORD["summary"][0] + "\n")
     corpus = load(path=str(path), format="hf", preset="gigaword")
     a = corpus.articles[0]
     assert a.headline == GIGAWORD["summary"][0] and a.body == GIGAWORD["document"][0]
@@ -94,13 +105,18 @@ def test_preset_entries_overridden_by_fields(tmp_path):
 
 def test_preset_on_data_without_its_columns_lists_them(tmp_path):
     datasets.Dataset.from_dict({"text": ["x"], "label": [1]}).save_to_disk(str(tmp_path / "d"))
-    with pytest.raises(CorpusError, match=r"preset 'xsum' expects column 'document', which does "
-                                          r"not exist; columns are: text, label"):
+    with pytest.raises(
+        CorpusError,
+        match=r"preset 'xsum' expects column 'document', which does "
+        r"not exist; columns are: text, label",
+    ):
         load(path=str(tmp_path / "d"), preset="xsum")
 
 
 def test_bad_rows_in_a_dataset_are_reported_by_row(tmp_path):
-    datasets.Dataset.from_dict({"document": ["ok", "", "fine"], "summary": ["s", "s", "s"]}).save_to_disk(str(tmp_path / "d"))
+    datasets.Dataset.from_dict({"document": ["ok", "", "fine"], "summary": ["s", "s", "s"]}).save_to_disk(
+        str(tmp_path / "d")
+    )
     corpus = load(path=str(tmp_path / "d"), preset="xsum")
     assert len(corpus.articles) == 2
     assert corpus.problems == [f"{tmp_path / 'd'} row 2: missing or empty body (column 'document')"]

@@ -16,8 +16,10 @@ CATEGORIES = ["sport"] * 12 + ["tech"] * 6 + ["arts"] * 2
 
 
 def make_articles(n: int = 20) -> list[Article]:
-    return [Article(id=f"a{i:02d}", body=f"Body number {i}.", headline=f"H{i}", category=CATEGORIES[i % 20])
-            for i in range(n)]
+    return [
+        Article(id=f"a{i:02d}", body=f"Body number {i}.", headline=f"H{i}", category=CATEGORIES[i % 20])
+        for i in range(n)
+    ]
 
 
 def write(path: Path, articles: list[Article]) -> Path:
@@ -66,7 +68,7 @@ def test_load_corpus_limit_and_stratify(tmp_path):
     b = load_corpus(CorpusConfig(path=str(path), limit=10, seed=2, stratify_by="category"))
     assert [x.id for x in a.articles] == [x.id for x in b.articles] and len(a.articles) == 10
     assert sum(x.category == "arts" for x in a.articles) == 1
-    with pytest.raises(CorpusError, match="stratify_by: no field or meta key 'categroy'.*did you mean \"category\""):
+    with pytest.raises(CorpusError, match=r"stratify_by: no field or meta key 'categroy'.*did you mean \"category\""):
         load_corpus(CorpusConfig(path=str(path), limit=5, stratify_by="categroy"))
 
 

@@ -21,12 +21,14 @@ def test_length_stats_by_hand():
 
 
 def test_corpus_stats_counts_missing_languages_and_lengths():
-    arts = [Article(id="1", body="one two three", headline="A b", standfirst="s s s s", language="en",
-                    category="x"),
-            Article(id="2", body="one two three four five\n\nsix", headline="C", language="de"),
-            Article(id="3", body="w " * 10, standfirst="t", language="en", category="x", url="http://u")]
-    corpus = Corpus(articles=arts, source="mem", problems=["f:2: bad"], duplicates=1,
-                    duplicate_notes=["f:4: same"], rows_read=4)
+    arts = [
+        Article(id="1", body="one two three", headline="A b", standfirst="s s s s", language="en", category="x"),
+        Article(id="2", body="one two three four five\n\nsix", headline="C", language="de"),
+        Article(id="3", body="w " * 10, standfirst="t", language="en", category="x", url="http://u"),
+    ]
+    corpus = Corpus(
+        articles=arts, source="mem", problems=["f:2: bad"], duplicates=1, duplicate_notes=["f:4: same"], rows_read=4
+    )
     stats = corpus_stats(corpus)
     assert (stats.articles, stats.rows_read, stats.skipped, stats.duplicates) == (3, 4, 1, 1)
     assert stats.missing == {"headline": 1, "standfirst": 1, "date": 3, "url": 2, "category": 1, "source": 3}

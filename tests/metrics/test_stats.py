@@ -7,8 +7,14 @@ import random
 import pytest
 
 from bench.errors import MetricError
-from bench.metrics.stats import (Interval, approximate_randomization, bootstrap_ci, compare_systems, mean,
-                                 paired_bootstrap)
+from bench.metrics.stats import (
+    Interval,
+    approximate_randomization,
+    bootstrap_ci,
+    compare_systems,
+    mean,
+    paired_bootstrap,
+)
 
 
 def _scores(seed: int, n: int = 400, shift: float = 0.0) -> list[float]:
@@ -73,8 +79,9 @@ def test_p_values_are_seeded() -> None:
 
 def test_comparison_table_marks_systems_that_differ_from_the_baseline() -> None:
     base = _scores(10)
-    rows = compare_systems({"lead-1": base, "same": list(base), "better": [v + 0.05 for v in base]},
-                           baseline="lead-1", n=500, seed=1)
+    rows = compare_systems(
+        {"lead-1": base, "same": list(base), "better": [v + 0.05 for v in base]}, baseline="lead-1", n=500, seed=1
+    )
     by = {r.system: r for r in rows}
     assert [r.system for r in rows] == ["lead-1", "same", "better"]
     assert by["lead-1"].is_baseline and by["lead-1"].mark == ""
@@ -86,14 +93,17 @@ def test_mean_is_exact() -> None:
     assert mean([0.1] * 10) == 0.1
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda: bootstrap_ci([]), "non-empty"),
-    (lambda: bootstrap_ci([float("nan")]), "finite"),
-    (lambda: bootstrap_ci([0.1], n=0), "resamples >= 1"),
-    (lambda: bootstrap_ci([0.1], confidence=95), "between 0 and 1"),
-    (lambda: paired_bootstrap([0.1, 0.2], [0.1]), "same articles"),
-    (lambda: compare_systems({"a": [0.1]}, baseline="b"), "baseline 'b' is not among"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda: bootstrap_ci([]), "non-empty"),
+        (lambda: bootstrap_ci([float("nan")]), "finite"),
+        (lambda: bootstrap_ci([0.1], n=0), "resamples >= 1"),
+        (lambda: bootstrap_ci([0.1], confidence=95), "between 0 and 1"),
+        (lambda: paired_bootstrap([0.1, 0.2], [0.1]), "same articles"),
+        (lambda: compare_systems({"a": [0.1]}, baseline="b"), "baseline 'b' is not among"),
+    ],
+)
 def test_bad_input_is_refused(call, message: str) -> None:
     with pytest.raises(MetricError, match=message):
         call()

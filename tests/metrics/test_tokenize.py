@@ -5,13 +5,28 @@ from __future__ import annotations
 import pytest
 
 from bench.errors import MetricError
-from bench.metrics.tokenize import (UnicodeTokenizer, check_segmentable, normalize_language, rouge_score_sees,
-                                    stemmer_name, tokenizer_for, tokenizer_name, word_tokens)
+from bench.metrics.tokenize import (
+    UnicodeTokenizer,
+    check_segmentable,
+    normalize_language,
+    rouge_score_sees,
+    stemmer_name,
+    tokenizer_for,
+    tokenizer_name,
+    word_tokens,
+)
 
 
 def test_umlauts_and_accents_survive() -> None:
-    assert word_tokens("Die Bürgermeisterin eröffnet l'École à Zürich.") == \
-        ["die", "bürgermeisterin", "eröffnet", "l", "école", "à", "zürich"]
+    assert word_tokens("Die Bürgermeisterin eröffnet l'École à Zürich.") == [
+        "die",
+        "bürgermeisterin",
+        "eröffnet",
+        "l",
+        "école",
+        "à",
+        "zürich",
+    ]
 
 
 def test_cyrillic_greek_and_devanagari_words_stay_whole() -> None:
@@ -48,12 +63,15 @@ def test_language_without_snowball_is_unstemmed_and_says_so() -> None:
     assert stemmer_name("auto", "pl", True) == "none"
 
 
-@pytest.mark.parametrize("kind, lang, tok, stem", [
-    ("auto", "en", "rouge-score", "porter"),
-    ("auto", "de", "unicode-v1", "snowball-german"),
-    ("unicode", "en", "unicode-v1", "snowball-english"),
-    ("rouge-score", "fr", "rouge-score", "porter"),
-])
+@pytest.mark.parametrize(
+    "kind, lang, tok, stem",
+    [
+        ("auto", "en", "rouge-score", "porter"),
+        ("auto", "de", "unicode-v1", "snowball-german"),
+        ("unicode", "en", "unicode-v1", "snowball-english"),
+        ("rouge-score", "fr", "rouge-score", "porter"),
+    ],
+)
 def test_names_per_language(kind: str, lang: str, tok: str, stem: str) -> None:
     assert tokenizer_name(kind, lang) == tok
     assert stemmer_name(kind, lang, True) == stem
@@ -90,8 +108,9 @@ def test_rouge_score_misses_what_its_tokenizer_drops(text: str) -> None:
     assert rouge_score_sees(text) is False and tokenize(text, None) == []
 
 
-@pytest.mark.parametrize("text, seen", [("中国经济", True), ("Москва", True), ("ⓐ", True), ("— … «»", False),
-                                        ("😀 #", False)])
+@pytest.mark.parametrize(
+    "text, seen", [("中国经济", True), ("Москва", True), ("ⓐ", True), ("— … «»", False), ("😀 #", False)]
+)
 def test_unicode_tokenizer_sees_exactly_what_it_tokenizes(text: str, seen: bool) -> None:
     assert UnicodeTokenizer.sees(text) is seen and bool(word_tokens(text)) is seen
 

@@ -19,62 +19,114 @@ RU_PRED, RU_REF = "Москва объявила новые санкции пр�
 
 # Twelve German news items written for this test: headline, standfirst and body, no language field.
 GERMAN = [
-    ("Stadtrat beschließt neue Brücke über den Rhein",
-     "Der Stadtrat hat am Montag den Bau einer neuen Brücke beschlossen. Die Arbeiten sollen im Mai beginnen.",
-     "Der Stadtrat hat am Montag mit großer Mehrheit den Bau einer neuen Brücke über den Rhein beschlossen. "
-     "Die Kosten werden auf 120 Millionen Euro geschätzt.\n\nDie Arbeiten sollen im Mai beginnen."),
-    ("Sturm legt Bahnverkehr im Norden lahm",
-     "Ein schwerer Sturm hat den Zugverkehr in Norddeutschland für mehrere Stunden unterbrochen.",
-     "Ein schwerer Sturm hat am Dienstag den Zugverkehr in Norddeutschland unterbrochen. Bäume stürzten auf "
-     "die Gleise.\n\nDie Bahn rechnet damit, dass der Verkehr erst am Abend wieder normal läuft."),
-    ("Regierung will Steuern für Familien senken",
-     "Die Bundesregierung plant eine Entlastung für Familien mit Kindern. Die Opposition ist skeptisch.",
-     "Die Bundesregierung will Familien mit Kindern bei der Einkommensteuer entlasten. Das kündigte der "
-     "Finanzminister an.\n\nDie Opposition kritisierte, dass die Pläne nicht gegenfinanziert seien."),
-    ("Mannschaft gewinnt Pokal nach Verlängerung",
-     "Die Mannschaft aus Freiburg hat das Pokalfinale nach Verlängerung gewonnen und feiert mit den Fans.",
-     "Die Mannschaft aus Freiburg hat das Pokalfinale in Berlin nach Verlängerung gewonnen. Der Trainer "
-     "lobte seine Spieler.\n\nTausende Fans feierten bis in die Nacht auf den Straßen der Stadt."),
-    ("Preise für Lebensmittel steigen weiter",
-     "Die Inflation ist im Juni wieder gestiegen, vor allem wegen der Preise für Lebensmittel und Energie.",
-     "Die Verbraucherpreise sind im Juni um drei Prozent gestiegen. Vor allem Lebensmittel wurden teurer.\n\n"
-     "Ökonomen erwarten, dass die Inflation im Herbst wieder sinkt."),
-    ("Neue Schule wird im Herbst eröffnet",
-     "Nach zwei Jahren Bauzeit wird die neue Gesamtschule im Herbst eröffnet. Sie bietet Platz für tausend Schüler.",
-     "Die neue Gesamtschule im Osten der Stadt wird im Herbst eröffnet. Sie bietet Platz für tausend "
-     "Schülerinnen und Schüler.\n\nDie Bauzeit betrug zwei Jahre, die Kosten lagen im Rahmen."),
-    ("Polizei nimmt mutmaßliche Betrüger fest",
-     "Die Polizei hat drei Männer festgenommen, die ältere Menschen am Telefon betrogen haben sollen.",
-     "Die Polizei hat drei Männer festgenommen, die sich am Telefon als Enkel ausgegeben haben sollen. "
-     "Sie erbeuteten mehr als hunderttausend Euro.\n\nDie Ermittlungen dauern an."),
-    ("Forscher entdecken neue Art im Regenwald",
-     "Ein Team der Universität hat im Regenwald eine bisher unbekannte Froschart entdeckt.",
-     "Forscher der Universität haben im Regenwald eine bisher unbekannte Froschart entdeckt. Das Tier ist "
-     "nur zwei Zentimeter groß.\n\nDie Entdeckung wurde in einer Fachzeitschrift veröffentlicht."),
-    ("Streik an Flughäfen sorgt für Ausfälle",
-     "Wegen eines Warnstreiks sind an mehreren Flughäfen hunderte Flüge ausgefallen. Die Gewerkschaft droht mit mehr.",
-     "Ein Warnstreik hat am Donnerstag den Betrieb an mehreren Flughäfen lahmgelegt. Hunderte Flüge fielen "
-     "aus.\n\nDie Gewerkschaft fordert mehr Lohn und droht mit weiteren Streiks."),
-    ("Museum zeigt Werke von Paula Modersohn-Becker",
-     "Das Museum zeigt ab Sonntag eine große Ausstellung mit Werken der Malerin, die auch Leihgaben enthält.",
-     "Das Museum zeigt ab Sonntag eine große Ausstellung mit Werken von Paula Modersohn-Becker. Viele "
-     "Bilder sind Leihgaben.\n\nDie Ausstellung ist bis zum Frühjahr zu sehen."),
-    ("Autobauer kündigt Stellenabbau an",
-     "Der Autobauer will in den nächsten Jahren tausende Stellen streichen. Der Betriebsrat ist empört.",
-     "Der Autobauer hat angekündigt, in den nächsten drei Jahren tausende Stellen zu streichen. Grund sei "
-     "die schwache Nachfrage.\n\nDer Betriebsrat nannte die Pläne nicht akzeptabel."),
-    ("Hitzewelle erreicht den Süden",
-     "Im Süden des Landes werden am Wochenende Temperaturen von fast vierzig Grad erwartet.",
-     "Der Wetterdienst erwartet am Wochenende im Süden Temperaturen von fast vierzig Grad. Ärzte raten, "
-     "viel zu trinken.\n\nAuch in der nächsten Woche bleibt es heiß und trocken."),
+    (
+        "Stadtrat beschließt neue Brücke über den Rhein",
+        "Der Stadtrat hat am Montag den Bau einer neuen Brücke beschlossen. Die Arbeiten sollen im Mai beginnen.",
+        (
+            "Der Stadtrat hat am Montag mit großer Mehrheit den Bau einer neuen Brücke über den Rhein beschlossen. "
+            "Die Kosten werden auf 120 Millionen Euro geschätzt.\n\nDie Arbeiten sollen im Mai beginnen."
+        ),
+    ),
+    (
+        "Sturm legt Bahnverkehr im Norden lahm",
+        "Ein schwerer Sturm hat den Zugverkehr in Norddeutschland für mehrere Stunden unterbrochen.",
+        (
+            "Ein schwerer Sturm hat am Dienstag den Zugverkehr in Norddeutschland unterbrochen. Bäume stürzten auf "
+            "die Gleise.\n\nDie Bahn rechnet damit, dass der Verkehr erst am Abend wieder normal läuft."
+        ),
+    ),
+    (
+        "Regierung will Steuern für Familien senken",
+        "Die Bundesregierung plant eine Entlastung für Familien mit Kindern. Die Opposition ist skeptisch.",
+        (
+            "Die Bundesregierung will Familien mit Kindern bei der Einkommensteuer entlasten. Das kündigte der "
+            "Finanzminister an.\n\nDie Opposition kritisierte, dass die Pläne nicht gegenfinanziert seien."
+        ),
+    ),
+    (
+        "Mannschaft gewinnt Pokal nach Verlängerung",
+        "Die Mannschaft aus Freiburg hat das Pokalfinale nach Verlängerung gewonnen und feiert mit den Fans.",
+        (
+            "Die Mannschaft aus Freiburg hat das Pokalfinale in Berlin nach Verlängerung gewonnen. Der Trainer "
+            "lobte seine Spieler.\n\nTausende Fans feierten bis in die Nacht auf den Straßen der Stadt."
+        ),
+    ),
+    (
+        "Preise für Lebensmittel steigen weiter",
+        "Die Inflation ist im Juni wieder gestiegen, vor allem wegen der Preise für Lebensmittel und Energie.",
+        (
+            "Die Verbraucherpreise sind im Juni um drei Prozent gestiegen. Vor allem Lebensmittel wurden teurer.\n\n"
+            "Ökonomen erwarten, dass die Inflation im Herbst wieder sinkt."
+        ),
+    ),
+    (
+        "Neue Schule wird im Herbst eröffnet",
+        "Nach zwei Jahren Bauzeit wird die neue Gesamtschule im Herbst eröffnet. Sie bietet Platz für tausend Schüler.",
+        (
+            "Die neue Gesamtschule im Osten der Stadt wird im Herbst eröffnet. Sie bietet Platz für tausend "
+            "Schülerinnen und Schüler.\n\nDie Bauzeit betrug zwei Jahre, die Kosten lagen im Rahmen."
+        ),
+    ),
+    (
+        "Polizei nimmt mutmaßliche Betrüger fest",
+        "Die Polizei hat drei Männer festgenommen, die ältere Menschen am Telefon betrogen haben sollen.",
+        (
+            "Die Polizei hat drei Männer festgenommen, die sich am Telefon als Enkel ausgegeben haben sollen. "
+            "Sie erbeuteten mehr als hunderttausend Euro.\n\nDie Ermittlungen dauern an."
+        ),
+    ),
+    (
+        "Forscher entdecken neue Art im Regenwald",
+        "Ein Team der Universität hat im Regenwald eine bisher unbekannte Froschart entdeckt.",
+        (
+            "Forscher der Universität haben im Regenwald eine bisher unbekannte Froschart entdeckt. Das Tier ist "
+            "nur zwei Zentimeter groß.\n\nDie Entdeckung wurde in einer Fachzeitschrift veröffentlicht."
+        ),
+    ),
+    (
+        "Streik an Flughäfen sorgt für Ausfälle",
+        "Wegen eines Warnstreiks sind an mehreren Flughäfen hunderte Flüge ausgefallen. Die Gewerkschaft droht mit mehr.",
+        (
+            "Ein Warnstreik hat am Donnerstag den Betrieb an mehreren Flughäfen lahmgelegt. Hunderte Flüge fielen "
+            "aus.\n\nDie Gewerkschaft fordert mehr Lohn und droht mit weiteren Streiks."
+        ),
+    ),
+    (
+        "Museum zeigt Werke von Paula Modersohn-Becker",
+        "Das Museum zeigt ab Sonntag eine große Ausstellung mit Werken der Malerin, die auch Leihgaben enthält.",
+        (
+            "Das Museum zeigt ab Sonntag eine große Ausstellung mit Werken von Paula Modersohn-Becker. Viele "
+            "Bilder sind Leihgaben.\n\nDie Ausstellung ist bis zum Frühjahr zu sehen."
+        ),
+    ),
+    (
+        "Autobauer kündigt Stellenabbau an",
+        "Der Autobauer will in den nächsten Jahren tausende Stellen streichen. Der Betriebsrat ist empört.",
+        (
+            "Der Autobauer hat angekündigt, in den nächsten drei Jahren tausende Stellen zu streichen. Grund sei "
+            "die schwache Nachfrage.\n\nDer Betriebsrat nannte die Pläne nicht akzeptabel."
+        ),
+    ),
+    (
+        "Hitzewelle erreicht den Süden",
+        "Im Süden des Landes werden am Wochenende Temperaturen von fast vierzig Grad erwartet.",
+        (
+            "Der Wetterdienst erwartet am Wochenende im Süden Temperaturen von fast vierzig Grad. Ärzte raten, "
+            "viel zu trinken.\n\nAuch in der nächsten Woche bleibt es heiß und trocken."
+        ),
+    ),
 ]
 
 
 def _german_corpus(tmp_path: Path, language: str | None = None) -> list:
     path = tmp_path / "de.jsonl"
-    path.write_text("".join(json.dumps({"id": f"de-{i}", "headline": h, "standfirst": s, "body": b},
-                                       ensure_ascii=False) + "\n" for i, (h, s, b) in enumerate(GERMAN)),
-                    encoding="utf-8")
+    path.write_text(
+        "".join(
+            json.dumps({"id": f"de-{i}", "headline": h, "standfirst": s, "body": b}, ensure_ascii=False) + "\n"
+            for i, (h, s, b) in enumerate(GERMAN)
+        ),
+        encoding="utf-8",
+    )
     return load_corpus(CorpusConfig(path=str(path), language=language)).articles
 
 
@@ -83,6 +135,7 @@ def _lead(article, words: int = 25) -> str:
 
 
 # --- texts the tokenizer cannot see ------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("engine", ["reference", "fast", "perl"])
 def test_russian_pair_scored_as_english_is_counted_and_warned(engine: str, caplog) -> None:
@@ -108,7 +161,7 @@ def test_russian_pair_scored_as_russian_is_seen(engine: str) -> None:
 
 
 def test_perl_refuses_russian_when_told_the_language() -> None:
-    with pytest.raises(MetricError, match="metrics.rouge.language: engine 'perl' scores English only"):
+    with pytest.raises(MetricError, match=r"metrics\.rouge\.language: engine 'perl' scores English only"):
         Rouge(RougeConfig(engine="perl", language="ru"))
     with pytest.raises(MetricError, match=r"languages\[1\]: engine 'perl' scores English only.*got 'ru'"):
         Rouge(RougeConfig(engine="perl")).score(["a", RU_PRED], ["a", RU_REF], languages=["en", "ru"])
@@ -164,13 +217,15 @@ def test_thai_is_refused_unless_the_texts_are_segmented() -> None:
 
 # --- texts scored as the wrong language --------------------------------------------------------------
 
+
 def test_german_corpus_without_language_is_warned_with_the_fix(tmp_path: Path, caplog) -> None:
     articles = _german_corpus(tmp_path)
     assert {a.language for a in articles} == {"en"}  # records without language: the default
     rouge = Rouge(RougeConfig(engine="fast"))
     with caplog.at_level(logging.WARNING, logger="bench.metrics.rouge"):
-        rouge.score([_lead(a) for a in articles], [a.standfirst for a in articles],
-                    languages=[a.language for a in articles])
+        rouge.score(
+            [_lead(a) for a in articles], [a.standfirst for a in articles], languages=[a.language for a in articles]
+        )
     assert rouge.invisible.invisible == 0  # umlauts only partly vanish: every text still has tokens
     [mismatch] = rouge.language_mismatches
     assert (mismatch.scored_as, mismatch.looks_like, mismatch.texts) == ("en", "de", len(GERMAN))
@@ -182,16 +237,18 @@ def test_german_corpus_without_language_is_warned_with_the_fix(tmp_path: Path, c
 def test_german_corpus_with_its_language_is_scored_as_german(tmp_path: Path) -> None:
     articles = _german_corpus(tmp_path, language="de")
     rouge = Rouge(RougeConfig(engine="fast"))
-    rouge.score([_lead(a) for a in articles], [a.standfirst for a in articles],
-                languages=[a.language for a in articles])
+    rouge.score(
+        [_lead(a) for a in articles], [a.standfirst for a in articles], languages=[a.language for a in articles]
+    )
     assert rouge.warnings() == [] and "|lang:de|tok:unicode-v1|stem:snowball-german|" in rouge.signature()
 
 
 def test_the_config_language_overrides_the_items(tmp_path: Path) -> None:
     articles = _german_corpus(tmp_path)  # scored as 'en' by their records ...
     rouge = Rouge(RougeConfig(engine="fast", language="de"))  # ... unless the config says otherwise
-    rouge.score([_lead(a) for a in articles], [a.standfirst for a in articles],
-                languages=[a.language for a in articles])
+    rouge.score(
+        [_lead(a) for a in articles], [a.standfirst for a in articles], languages=[a.language for a in articles]
+    )
     assert rouge.warnings() == [] and "|lang:de|" in rouge.signature()
 
 

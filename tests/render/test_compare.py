@@ -19,12 +19,12 @@ import pytest
 import yaml
 from rich.console import Console
 
+from bench.errors import RunError
 from bench.render.compare import build_comparison
 from bench.render.csv_table import to_csv
 from bench.render.markdown import to_markdown
 from bench.render.table import OWN, RANKED, format_size, format_speed, ranked
 from bench.render.terminal import to_rich
-from bench.errors import RunError
 from bench.run.rundir import open_run
 
 SIG = "rouge|engine:fast|nrefs:1|stem:porter|boot:200|seed:5|version:0.1.0"
@@ -33,9 +33,17 @@ A = [0.1, 0.2, 0.3, 0.4]
 B = [0.5, 0.6, 0.7, 0.8]
 
 
-def make_run(root: Path, name: str, systems: dict[str, list[float]], *, signature: str = SIG,
-             hashes: list[str] | None = None, extra: dict[str, dict] | None = None, target: str = "headline",
-             legacy: bool = False) -> Path:
+def make_run(
+    root: Path,
+    name: str,
+    systems: dict[str, list[float]],
+    *,
+    signature: str = SIG,
+    hashes: list[str] | None = None,
+    extra: dict[str, dict] | None = None,
+    target: str = "headline",
+    legacy: bool = False,
+) -> Path:
     """A run directory with one target and rouge1 only; summary means are the values' means, CIs ±0.05.
 
     ``legacy`` writes summary.json as runs did before metrics were registered (``rouge1: {f1, f1_ci}``)."""
@@ -44,8 +52,15 @@ def make_run(root: Path, name: str, systems: dict[str, list[float]], *, signatur
     hashes = hashes or HASHES
     rows, scores, preds = [], [], []
     for system, values in systems.items():
-        row = {"system": system, "kind": "lead", "target": target, "status": "ok", "error": None,
-               "n": len(values), "articles_per_s": None}
+        row = {
+            "system": system,
+            "kind": "lead",
+            "target": target,
+            "status": "ok",
+            "error": None,
+            "n": len(values),
+            "articles_per_s": None,
+        }
         mean = sum(values) / len(values)
         if legacy:
             row["rouge1"] = {"f1": mean, "f1_ci": [mean - 0.05, mean + 0.05]}
@@ -58,21 +73,59 @@ def make_run(root: Path, name: str, systems: dict[str, list[float]], *, signatur
         rows.append(row)
         for h, v in zip(hashes, values):
             if row["status"] == "ok":
-                scores.append({"system": system, "target": target, "article_id": f"id-{h}", "article_hash": h,
-                               "rouge1_p": v, "rouge1_r": v, "rouge1_f": v})
-                preds.append({"system": system, "target": target, "article_id": f"id-{h}", "article_hash": h,
-                              "prediction": f"{system} on {h}", "reference": f"real {h}", "cached": False})
-    (path / "config.yaml").write_text(yaml.safe_dump({"name": "hand", "metrics": {"rouge": {
-        "types": ["rouge1"], "bootstrap": 200, "seed": 5}}}))
-    (path / "manifest.json").write_text(json.dumps({
-        "config": "hand", "command": ["bench", "run", "hand.yaml"], "started": "2026-01-02T03:04:05+00:00",
-        "finished": "2026-01-02T03:06:05+00:00", "git": {"commit": "abc123", "dirty": False},
-        "device": {"cpu": "Test CPU", "cpu_count": 2, "cuda": ["NVIDIA H200"]}, "corpus": {"articles": 4}}))
+                scores.append(
+                    {
+                        "system": system,
+                        "target": target,
+                        "article_id": f"id-{h}",
+                        "article_hash": h,
+                        "rouge1_p": v,
+                        "rouge1_r": v,
+                        "rouge1_f": v,
+                    }
+                )
+                preds.append(
+                    {
+                        "system": system,
+                        "target": target,
+                        "article_id": f"id-{h}",
+                        "article_hash": h,
+                        "prediction": f"{system} on {h}",
+                        "reference": f"real {h}",
+                        "cached": False,
+                    }
+                )
+    (path / "config.yaml").write_text(
+        yaml.safe_dump({"name": "hand", "metrics": {"rouge": {"types": ["rouge1"], "bootstrap": 200, "seed": 5}}})
+    )
+    (path / "manifest.json").write_text(
+        json.dumps(
+            {
+                "config": "hand",
+                "command": ["bench", "run", "hand.yaml"],
+                "started": "2026-01-02T03:04:05+00:00",
+                "finished": "2026-01-02T03:06:05+00:00",
+                "git": {"commit": "abc123", "dirty": False},
+                "device": {"cpu": "Test CPU", "cpu_count": 2, "cuda": ["NVIDIA H200"]},
+                "corpus": {"articles": 4},
+            }
+        )
+    )
     summary = {"signature": signature, "config": "hand", "rows": rows}
     if not legacy:
         summary["signatures"] = {"rouge": signature}
-        summary["columns"] = [{"key": "rouge1_f", "label": "R-1", "metric": "rouge", "description": "rouge1 f1",
-                               "scale": 100.0, "digits": 2, "show": True, "rank": True}]
+        summary["columns"] = [
+            {
+                "key": "rouge1_f",
+                "label": "R-1",
+                "metric": "rouge",
+                "description": "rouge1 f1",
+                "scale": 100.0,
+                "digits": 2,
+                "show": True,
+                "rank": True,
+            }
+        ]
     (path / "summary.json").write_text(json.dumps(summary))
     (path / "scores.jsonl").write_text("".join(json.dumps(s) + "\n" for s in scores))
     (path / "predictions.jsonl").write_text("".join(json.dumps(p) + "\n" for p in preds))
@@ -81,8 +134,14 @@ def make_run(root: Path, name: str, systems: dict[str, list[float]], *, signatur
 
 @pytest.fixture
 def one_run(tmp_path):
-    return open_run(make_run(tmp_path, "hand-1", {"A": A, "B": B, "C": list(A)},
-                             extra={"B": {"articles_per_s": 12.5, "parameters": 270_000_000}}))
+    return open_run(
+        make_run(
+            tmp_path,
+            "hand-1",
+            {"A": A, "B": B, "C": list(A)},
+            extra={"B": {"articles_per_s": 12.5, "parameters": 270_000_000}},
+        )
+    )
 
 
 def test_rows_marks_and_pvalues(one_run):
@@ -178,8 +237,12 @@ def test_the_same_run_twice_is_refused(tmp_path):
 
 
 def test_failed_system_is_listed_last_with_its_error(tmp_path):
-    path = make_run(tmp_path, "hand-1", {"bad": A, "A": A},
-                    extra={"bad": {"status": "failed", "error": "OSError: no such model /m"}})
+    path = make_run(
+        tmp_path,
+        "hand-1",
+        {"bad": A, "A": A},
+        extra={"bad": {"status": "failed", "error": "OSError: no such model /m"}},
+    )
     table = build_comparison([open_run(path)])
     assert [r.label for r in table.rows] == ["A", "bad"] and table.baseline == "A"  # the first that ran
     assert "| – | headline | bad | 0 | FAILED: OSError: no such model /m |  |  |" in to_markdown(table).splitlines()
@@ -187,12 +250,15 @@ def test_failed_system_is_listed_last_with_its_error(tmp_path):
     assert named.rows[0].cells["rouge1_f"].p is None  # nothing to test against a failed baseline
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"baseline": "B2"}, r"--baseline 'B2': no such system.*did you mean \"B\""),
-    ({"targets": ["headlines"]}, r"--target 'headlines': not in these runs.*did you mean \"headline\""),
-    ({"columns": ["rouge2_f"]}, r"--columns 'rouge2_f': not scored in these runs"),
-    ({"method": "t-test"}, r"significance method 't-test' unknown"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"baseline": "B2"}, r"--baseline 'B2': no such system.*did you mean \"B\""),
+        ({"targets": ["headlines"]}, r"--target 'headlines': not in these runs.*did you mean \"headline\""),
+        ({"columns": ["rouge2_f"]}, r"--columns 'rouge2_f': not scored in these runs"),
+        ({"method": "t-test"}, r"significance method 't-test' unknown"),
+    ],
+)
 def test_bad_options_are_named(one_run, kwargs, message):
     with pytest.raises(RunError, match=message):
         build_comparison([one_run], **kwargs)
@@ -205,8 +271,12 @@ def test_formats():
 
 def test_leaderboard_command(one_run, tmp_path):
     out = tmp_path / "LEADERBOARD.md"
-    done = subprocess.run([sys.executable, "-m", "bench", "leaderboard", str(one_run.path), "-o", str(out)],
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "leaderboard", str(one_run.path), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     text = out.read_text()
     assert text.startswith("# hand leaderboard")
@@ -216,8 +286,9 @@ def test_leaderboard_command(one_run, tmp_path):
     assert "- **Reproduce:** `bench run hand.yaml`" in text
     assert "| 1 | headline | B | 4 | 65.00 [60.00–70.00]* | 12.5 | 270M |" in text.splitlines()
     assert "| 2 | headline | A (baseline) | 4 | 25.00 [20.00–30.00] | – | – |" in text.splitlines()
-    missing = subprocess.run([sys.executable, "-m", "bench", "leaderboard", str(tmp_path / "nope")],
-                             capture_output=True, text=True)
+    missing = subprocess.run(
+        [sys.executable, "-m", "bench", "leaderboard", str(tmp_path / "nope")], capture_output=True, text=True
+    )
     assert missing.returncode == 2 and "no such run directory" in missing.stderr
 
 
@@ -226,7 +297,10 @@ def test_an_upper_bound_is_shown_last_and_not_ranked(tmp_path):
     run = open_run(make_run(tmp_path, "hand-ub", {"A": A, "O": oracle, "B": B}, extra={"O": {"upper_bound": True}}))
     table = build_comparison([run])
     assert [(rank, r.display_name) for rank, r in ranked(table.rows)] == [
-        ("1", "B"), ("2", "A (baseline)"), ("–", "O (upper bound)")]
+        ("1", "B"),
+        ("2", "A (baseline)"),
+        ("–", "O (upper bound)"),
+    ]
     assert "O (upper bound)" in to_markdown(table)
 
 
@@ -240,8 +314,10 @@ def test_systems_on_different_articles_rank_on_the_common_ones(tmp_path):
     assert [(r.label, r.n) for r in ranked_rows] == [("S", 2), ("A", 2)]
     assert [r.cells["rouge1_f"].mean for r in ranked_rows] == pytest.approx([0.55, 0.15])
     own = table.block_rows("headline", OWN)
-    assert {r.label: (r.n, r.cells["rouge1_f"].mean) for r in own} == {"S": (2, pytest.approx(0.55)),
-                                                                      "A": (4, pytest.approx(0.25))}
+    assert {r.label: (r.n, r.cells["rouge1_f"].mean) for r in own} == {
+        "S": (2, pytest.approx(0.55)),
+        "A": (4, pytest.approx(0.25)),
+    }
     assert [rank for rank, _ in ranked(table.rows)] == ["1", "2", "–", "–"]
     assert "ranked on the 2 articles all of them scored" in to_markdown(table)
 

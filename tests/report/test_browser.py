@@ -11,22 +11,50 @@ from bench.report.browser import STATIC_ARTICLES, browser_html, collect_articles
 
 
 def frames():
-    preds = pd.DataFrame([
-        {"system": "b", "target": "headline", "article_id": "x1", "article_hash": "h1",
-         "prediction": "<script>alert(1)</script> & co", "reference": "Real <headline>"},
-        {"system": "a", "target": "headline", "article_id": "x1", "article_hash": "h1",
-         "prediction": "plain output", "reference": "Real <headline>"},
-        {"system": "a", "target": "standfirst", "article_id": "x1", "article_hash": "h1",
-         "prediction": "stand output", "reference": "Real standfirst."},
-        {"system": "a", "target": "standfirst", "article_id": "x2", "article_hash": "h2",
-         "prediction": "second", "reference": "Only a standfirst."},
-    ])
-    scores = pd.DataFrame([
-        {"system": "b", "target": "headline", "article_hash": "h1", "rouge1_f": 0.5, "rouge2_f": 0.25},
-        {"system": "a", "target": "headline", "article_hash": "h1", "rouge1_f": 0.125, "rouge2_f": 0.0},
-        {"system": "a", "target": "standfirst", "article_hash": "h1", "rouge1_f": 0.75, "rouge2_f": 0.5},
-        {"system": "a", "target": "standfirst", "article_hash": "h2", "rouge1_f": 1.0, "rouge2_f": 1.0},
-    ])
+    preds = pd.DataFrame(
+        [
+            {
+                "system": "b",
+                "target": "headline",
+                "article_id": "x1",
+                "article_hash": "h1",
+                "prediction": "<script>alert(1)</script> & co",
+                "reference": "Real <headline>",
+            },
+            {
+                "system": "a",
+                "target": "headline",
+                "article_id": "x1",
+                "article_hash": "h1",
+                "prediction": "plain output",
+                "reference": "Real <headline>",
+            },
+            {
+                "system": "a",
+                "target": "standfirst",
+                "article_id": "x1",
+                "article_hash": "h1",
+                "prediction": "stand output",
+                "reference": "Real standfirst.",
+            },
+            {
+                "system": "a",
+                "target": "standfirst",
+                "article_id": "x2",
+                "article_hash": "h2",
+                "prediction": "second",
+                "reference": "Only a standfirst.",
+            },
+        ]
+    )
+    scores = pd.DataFrame(
+        [
+            {"system": "b", "target": "headline", "article_hash": "h1", "rouge1_f": 0.5, "rouge2_f": 0.25},
+            {"system": "a", "target": "headline", "article_hash": "h1", "rouge1_f": 0.125, "rouge2_f": 0.0},
+            {"system": "a", "target": "standfirst", "article_hash": "h1", "rouge1_f": 0.75, "rouge2_f": 0.5},
+            {"system": "a", "target": "standfirst", "article_hash": "h2", "rouge1_f": 1.0, "rouge2_f": 1.0},
+        ]
+    )
     return preds, scores
 
 
@@ -37,7 +65,9 @@ def test_collect_joins_scores_and_orders_systems():
     first = views[0]
     assert first.references == {"headline": "Real <headline>", "standfirst": "Real standfirst."}
     assert [(o.system, o.f1) for o in first.outputs["headline"]] == [
-        ("a", {"rouge1": 0.125, "rouge2": 0.0}), ("b", {"rouge1": 0.5, "rouge2": 0.25})]
+        ("a", {"rouge1": 0.125, "rouge2": 0.0}),
+        ("b", {"rouge1": 0.5, "rouge2": 0.25}),
+    ]
     assert "headline" not in views[1].outputs
 
 
@@ -98,13 +128,32 @@ def many(n=30):
     for k in range(n):
         head, stand = f"Headline number {k}", f"Standfirst number {k}. It has two sentences."
         lead = "</script><script>document.title='pwned'</script> & <b>lead</b>" if k == 25 else f"Lead sentence {k}."
-        for system, target, text, ref in [("lead", "headline", lead, head), ("lead", "standfirst", lead, stand),
-                                          ("same", "headline", head, head), ("same", "standfirst", stand, stand)]:
-            preds.append({"system": system, "target": target, "article_id": f"id-{k}", "article_hash": f"h{k}",
-                          "prediction": text, "reference": ref})
+        for system, target, text, ref in [
+            ("lead", "headline", lead, head),
+            ("lead", "standfirst", lead, stand),
+            ("same", "headline", head, head),
+            ("same", "standfirst", stand, stand),
+        ]:
+            preds.append(
+                {
+                    "system": system,
+                    "target": target,
+                    "article_id": f"id-{k}",
+                    "article_hash": f"h{k}",
+                    "prediction": text,
+                    "reference": ref,
+                }
+            )
             r1 = 1.0 if text == ref else (k % 7) / 7
-            scores.append({"system": system, "target": target, "article_hash": f"h{k}", "rouge1_f": r1,
-                           "rouge2_f": None if k == 3 else r1 / 2})
+            scores.append(
+                {
+                    "system": system,
+                    "target": target,
+                    "article_hash": f"h{k}",
+                    "rouge1_f": r1,
+                    "rouge2_f": None if k == 3 else r1 / 2,
+                }
+            )
     return pd.DataFrame(preds), pd.DataFrame(scores)
 
 
@@ -114,8 +163,10 @@ def decode(data):
     out = {}
     for article_id, refs, outputs in data["articles"]:
         for (target, _), ref, flat in zip(data["targets"], refs, outputs):
-            rows = [(data["systems"][flat[i]], texts[flat[i + 1]], flat[i + 2:i + stride])
-                    for i in range(0, len(flat), stride)]
+            rows = [
+                (data["systems"][flat[i]], texts[flat[i + 1]], flat[i + 2 : i + stride])
+                for i in range(0, len(flat), stride)
+            ]
             out[(article_id, target)] = (None if ref == -1 else texts[ref], rows)
     return out
 

@@ -16,9 +16,28 @@ from bench.report.plots import SpeedPoint, distribution_chart, length_chart, spe
 from bench.report.svg import colour_map
 
 SVG = "{http://www.w3.org/2000/svg}"
-NAMES = ["lead-1", "lead-2", "lead-words", "random-1", "textrank-1", "lexrank-1", "embedding-centroid-1", "oracle",
-         "gemma-3-270m", "bart-large-cnn", "t5-small", "pegasus-xsum", "qwen2.5-0.5b", "llama-3.2-1b",
-         "flan-t5-base", "distilbart-cnn", "smollm2-360m", "phi-3-mini", "mistral-7b", "gpt-4o-mini"]
+NAMES = [
+    "lead-1",
+    "lead-2",
+    "lead-words",
+    "random-1",
+    "textrank-1",
+    "lexrank-1",
+    "embedding-centroid-1",
+    "oracle",
+    "gemma-3-270m",
+    "bart-large-cnn",
+    "t5-small",
+    "pegasus-xsum",
+    "qwen2.5-0.5b",
+    "llama-3.2-1b",
+    "flan-t5-base",
+    "distilbart-cnn",
+    "smollm2-360m",
+    "phi-3-mini",
+    "mistral-7b",
+    "gpt-4o-mini",
+]
 
 
 def box(element):
@@ -44,12 +63,17 @@ def overlapping(boxes):
 
 def lab(hex_colour):
     """CIE L*a*b* (D65) of an sRGB colour like '#0072B2'."""
-    rgb = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    rgb = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
-    xyz = (0.4124564 * r + 0.3575761 * g + 0.1804375 * b, 0.2126729 * r + 0.7151522 * g + 0.0721750 * b,
-           0.0193339 * r + 0.1191920 * g + 0.9503041 * b)
-    fx, fy, fz = [t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
-                  for t in (xyz[0] / 0.95047, xyz[1] / 1.0, xyz[2] / 1.08883)]
+    xyz = (
+        0.4124564 * r + 0.3575761 * g + 0.1804375 * b,
+        0.2126729 * r + 0.7151522 * g + 0.0721750 * b,
+        0.0193339 * r + 0.1191920 * g + 0.9503041 * b,
+    )
+    fx, fy, fz = [
+        t ** (1 / 3) if t > (6 / 29) ** 3 else t / (3 * (6 / 29) ** 2) + 4 / 29
+        for t in (xyz[0] / 0.95047, xyz[1] / 1.0, xyz[2] / 1.08883)
+    ]
     return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 
 
@@ -61,8 +85,11 @@ def test_lab_matches_known_values():
 def test_up_to_twenty_systems_get_clearly_different_colours():
     colours = colour_map(NAMES)
     assert len(colours) == 20
-    close = [(a, b, round(math.dist(lab(colours[a]), lab(colours[b])), 1))
-             for a, b in itertools.combinations(NAMES, 2) if math.dist(lab(colours[a]), lab(colours[b])) <= 20]
+    close = [
+        (a, b, round(math.dist(lab(colours[a]), lab(colours[b])), 1))
+        for a, b in itertools.combinations(NAMES, 2)
+        if math.dist(lab(colours[a]), lab(colours[b])) <= 20
+    ]
     assert close == []
     assert all(lab(c)[0] <= 85 for c in colours.values())  # none too pale to see on the white page
 
@@ -103,8 +130,11 @@ def markers(root):
 def crowded(n=12, seed=0):
     """n systems within 0.5 ROUGE-1 and 5% of each other's speed, on two targets."""
     rnd = random.Random(seed)
-    return [SpeedPoint(name, target, 1000 * (1 + 0.05 * rnd.random()), 0.200 + 0.005 * rnd.random())
-            for name in NAMES[:n] for target in ("headline", "standfirst")]
+    return [
+        SpeedPoint(name, target, 1000 * (1 + 0.05 * rnd.random()), 0.200 + 0.005 * rnd.random())
+        for name in NAMES[:n]
+        for target in ("headline", "standfirst")
+    ]
 
 
 def test_speed_chart_labels_never_overlap_for_near_equal_systems():
@@ -119,16 +149,23 @@ def test_speed_chart_labels_never_overlap_for_near_equal_systems():
 def test_moved_speed_labels_have_a_leader_line_to_their_point():
     root, labels = speed_labels(speed_chart(crowded(), "rouge1"), NAMES)
     points = markers(root)
-    leaders = [(float(l.get("x1")), float(l.get("y1")), float(l.get("x2")), float(l.get("y2")))
-               for l in root.iter(f"{SVG}line") if l.get("class") == "leader"]
+    leaders = [
+        (float(ln.get("x1")), float(ln.get("y1")), float(ln.get("x2")), float(ln.get("y2")))
+        for ln in root.iter(f"{SVG}line")
+        if ln.get("class") == "leader"
+    ]
     assert leaders
     for name, (left, top, right, bottom) in labels:
         middle = (top + bottom) / 2
-        beside = any(s == name and abs(y - middle) <= 4 and (0 < left - x <= 12 or 0 < x - right <= 12)
-                     for s, x, y in points)
-        led = any(abs(y2 - middle) <= 4 and min(abs(x2 - left), abs(x2 - right)) <= 4
-                  and any(s == name and abs(x1 - x) <= 7 and abs(y1 - y) <= 1 for s, x, y in points)
-                  for x1, y1, x2, y2 in leaders)
+        beside = any(
+            s == name and abs(y - middle) <= 4 and (0 < left - x <= 12 or 0 < x - right <= 12) for s, x, y in points
+        )
+        led = any(
+            abs(y2 - middle) <= 4
+            and min(abs(x2 - left), abs(x2 - right)) <= 4
+            and any(s == name and abs(x1 - x) <= 7 and abs(y1 - y) <= 1 for s, x, y in points)
+            for x1, y1, x2, y2 in leaders
+        )
         assert beside or led, f"label {name} at y {middle:.1f} is neither beside its point nor led to it"
 
 
@@ -136,8 +173,11 @@ def test_moved_speed_labels_have_a_leader_line_to_their_point():
 def test_speed_chart_labels_never_overlap_on_random_layouts(seed):
     rnd = random.Random(seed)
     n = rnd.randint(2, 20)
-    points = [SpeedPoint(name, target, 10 ** rnd.uniform(0, 4), rnd.uniform(0, 0.4))
-              for name in NAMES[:n] for target in ("headline", "standfirst")[:rnd.randint(1, 2)]]
+    points = [
+        SpeedPoint(name, target, 10 ** rnd.uniform(0, 4), rnd.uniform(0, 0.4))
+        for name in NAMES[:n]
+        for target in ("headline", "standfirst")[: rnd.randint(1, 2)]
+    ]
     _, labels = speed_labels(speed_chart(points, "rouge1"), NAMES)
     assert len(labels) == len(points) and overlapping(labels) == []
 

@@ -7,8 +7,8 @@ import pytest
 
 from bench.config import load_config
 from bench.errors import RunError
-from bench.run.execute import execute
 from bench.report import build_report, write_report
+from bench.run.execute import execute
 from bench.run.rundir import open_run
 
 VOID = {"meta", "br", "img", "input", "hr", "link", "rect", "circle", "line", "path"}
@@ -40,8 +40,9 @@ class Nesting(HTMLParser):
 
 @pytest.fixture
 def run_dir(tmp_path, small_config):
-    return execute(load_config(small_config), output_root=tmp_path / "results",
-                   argv=["bench", "run", "small.yaml"]).run_dir
+    return execute(
+        load_config(small_config), output_root=tmp_path / "results", argv=["bench", "run", "small.yaml"]
+    ).run_dir
 
 
 def test_report_sections_on_a_real_run(run_dir):
@@ -88,8 +89,12 @@ def test_a_failed_system_is_shown_with_its_error(tmp_path):
 
     from tests.render.test_compare import A, B, make_run
 
-    path = make_run(tmp_path, "hand-1", {"ok": A, "better": B, "broken": A},
-                    extra={"broken": {"status": "failed", "error": "OSError: no model at /m <here>"}})
+    path = make_run(
+        tmp_path,
+        "hand-1",
+        {"ok": A, "better": B, "broken": A},
+        extra={"broken": {"status": "failed", "error": "OSError: no model at /m <here>"}},
+    )
     manifest = json.loads((path / "manifest.json").read_text())
     manifest["failures"] = [{"system": "broken", "target": "headline", "error": "OSError: no model at /m <here>"}]
     (path / "manifest.json").write_text(json.dumps(manifest))
@@ -97,6 +102,8 @@ def test_a_failed_system_is_shown_with_its_error(tmp_path):
     board = re.search(r'<table class="board" id="leaderboard-headline">(.*?)</table>', html, re.S).group(1)
     ranked = re.findall(r"<td class=sys>(.*?)</td>", board)
     assert ranked == ["better", "ok", "broken"]
-    assert '<tr class="failed"><td class=num>–</td>' in board and "FAILED: OSError: no model at /m &lt;here&gt;" in board
+    assert (
+        '<tr class="failed"><td class=num>–</td>' in board and "FAILED: OSError: no model at /m &lt;here&gt;" in board
+    )
     assert '<div class="failures"><b>1 system × target failed</b>' in html
     assert "Test CPU (2 CPUs); NVIDIA H200" in html  # the machine from the manifest

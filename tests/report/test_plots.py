@@ -54,11 +54,15 @@ def test_length_chart_lines_and_reference():
 
 
 def test_speed_chart_marks_targets_and_lists_unmeasured_systems():
-    points = [SpeedPoint("fast", "headline", 2000.0, 0.30), SpeedPoint("fast", "standfirst", 1500.0, 0.20),
-              SpeedPoint("cached", "headline", None, 0.25)]
+    points = [
+        SpeedPoint("fast", "headline", 2000.0, 0.30),
+        SpeedPoint("fast", "standfirst", 1500.0, 0.20),
+        SpeedPoint("cached", "headline", None, 0.25),
+    ]
     root = parse(speed_chart(points, "rouge1"))
     assert [c.find(f"{SVG}title").text for c in root.iter(f"{SVG}circle")] == [
-        "fast · headline: 30.00 at 2000 articles/s"]
+        "fast · headline: 30.00 at 2000 articles/s"
+    ]
     rect_tips = [r.find(f"{SVG}title") for r in root.iter(f"{SVG}rect")]
     assert [t.text for t in rect_tips if t is not None] == ["fast · standfirst: 20.00 at 1500 articles/s"]
     assert "speed not measured (all cached): cached" in [t.text for t in root.iter(f"{SVG}text")]

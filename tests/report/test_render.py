@@ -17,9 +17,10 @@ from bench.report.chromium import dump_dom, find_chromium, render
 from bench.run.execute import execute
 from bench.run.rundir import open_run
 
-pytestmark = [pytest.mark.slow,
-              pytest.mark.skipif(find_chromium() is None,
-                                 reason="chromium not installed (Debian: apt-get install chromium)")]
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(find_chromium() is None, reason="chromium not installed (Debian: apt-get install chromium)"),
+]
 
 
 def test_report_renders_in_headless_chromium(tmp_path, small_config):
@@ -46,11 +47,19 @@ def many_articles_config(tmp_path, count=30):
     first sentence and headline carry a closing script tag."""
     articles = []
     for k in range(count):
-        first = (f"</script><script>document.title='pwned'</script> Story {k} opens here." if k == 24
-                 else f"Story {k} opens with news about item {k}.")
-        articles.append({"id": f"art-{k:02d}", "headline": f"Headline {k} </script> about item {k}",
-                         "standfirst": f"Standfirst {k} sums up item {k} for readers.",
-                         "body": f"{first} It goes on about item {k}.\n\nMore about item {k} follows here."})
+        first = (
+            f"</script><script>document.title='pwned'</script> Story {k} opens here."
+            if k == 24
+            else f"Story {k} opens with news about item {k}."
+        )
+        articles.append(
+            {
+                "id": f"art-{k:02d}",
+                "headline": f"Headline {k} </script> about item {k}",
+                "standfirst": f"Standfirst {k} sums up item {k} for readers.",
+                "body": f"{first} It goes on about item {k}.\n\nMore about item {k} follows here.",
+            }
+        )
     corpus = tmp_path / "many.jsonl"
     corpus.write_text("".join(json.dumps(a) + "\n" for a in articles))
     config = tmp_path / "many.yaml"
@@ -94,8 +103,12 @@ def events(fragment):
 
 def block(page, article_id):
     """The <details> block of ``article_id`` (outer HTML) in ``page``."""
-    match = re.search(rf'<details class="article"[^>]*><summary><span class="aid">{re.escape(article_id)}</span>.*?'
-                      r"</details>", page, re.S)
+    match = re.search(
+        rf'<details class="article"[^>]*><summary><span class="aid">{re.escape(article_id)}</span>.*?'
+        r"</details>",
+        page,
+        re.S,
+    )
     assert match, f"no block for {article_id}"
     return match.group(0)
 
@@ -130,9 +143,14 @@ def test_an_article_built_on_demand_matches_its_static_rendering(many_run):
 def test_opening_by_click_and_filtering_work_in_the_browser(many_run, tmp_path):
     text = write_report(many_run).read_text()
     driven = tmp_path / "driven.html"  # the report plus what a reader does: open art-27, type 'ART-2' in the filter
-    driven.write_text(text.replace("</body>", "<script>document.querySelector('details[data-i=\"27\"] summary')"
-                                   ".click(); var f = document.getElementById('article-filter'); f.value = 'ART-2';"
-                                   " f.dispatchEvent(new Event('input'));</script></body>"))
+    driven.write_text(
+        text.replace(
+            "</body>",
+            "<script>document.querySelector('details[data-i=\"27\"] summary')"
+            ".click(); var f = document.getElementById('article-filter'); f.value = 'ART-2';"
+            " f.dispatchEvent(new Event('input'));</script></body>",
+        )
+    )
     dom = dump_dom(driven)
     assert "Story 27 opens with news about item 27." in block(dom, "art-27")
     blocks = re.findall(r'<details class="article"([^>]*)><summary><span class="aid">([^<]+)', dom)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 __all__ = ["PLUGIN", "WRAPPER", "write_corpus", "install"]
 
-PLUGIN = '''
+PLUGIN = """
 import os, time
 from dataclasses import dataclass
 from bench.systems.base import System, register
@@ -42,9 +42,9 @@ class SlowTest(System):
             fh.flush()
             os.fsync(fh.fileno())
         return outputs
-'''
+"""
 
-WRAPPER = '''
+WRAPPER = """
 import os, sys, time
 sys.argv.pop(1)  # the workspace folder; the plugin beside this script imports (the folder of a script is searched)
 import slow_plugin  # registers kind "slow-test"
@@ -62,7 +62,7 @@ def replace(src, dst, *args, **kwargs):  # SLOW_HANG_FILE: hang just before that
 
 os.replace = replace
 sys.exit(main(sys.argv[1:]))
-'''
+"""
 
 
 def subprocess_env(**extra: str) -> dict[str, str]:
@@ -77,10 +77,16 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 def write_corpus(path: Path, articles: int) -> None:
     """``articles`` distinct articles with headline, standfirst and a two-paragraph body."""
-    rows = [{"id": f"n{i:03d}", "headline": f"Headline number {i} about topic {i % 7}",
-             "standfirst": f"A standfirst for story {i}. It has two sentences.",
-             "body": f"Story {i} begins with news of item {i}. The second sentence adds {i * 3} facts.\n\n"
-                     f"A later paragraph on topic {i % 7} closes it."} for i in range(articles)]
+    rows = [
+        {
+            "id": f"n{i:03d}",
+            "headline": f"Headline number {i} about topic {i % 7}",
+            "standfirst": f"A standfirst for story {i}. It has two sentences.",
+            "body": f"Story {i} begins with news of item {i}. The second sentence adds {i * 3} facts.\n\n"
+            f"A later paragraph on topic {i % 7} closes it.",
+        }
+        for i in range(articles)
+    ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
 
 

@@ -50,15 +50,18 @@ def test_no_reuse_ignores_old_entries_and_new_ones_win(tmp_path):
         assert again.get(TASK, "h1") == "new"
 
 
-@pytest.mark.parametrize("bad, reason", [
-    ({"key": f"{TASK}|h2", "article_id": "a2", "prediction": 123}, "'prediction' is int 123, not text"),
-    ({"key": f"{TASK}|h2", "article_id": "a2", "prediction": None}, "'prediction' is null, not text"),
-    ({"key": f"{TASK}|h2", "article_id": "a2", "prediction": ["a", "b"]}, "'prediction' is list"),
-    ({"key": 7, "prediction": "x"}, "'key' is int 7, not text"),
-    ({"article_id": "a2", "prediction": "x"}, "no 'key'"),
-    ({"key": f"{TASK}|h2", "prediction": "x", "seconds": "fast"}, "'seconds' is 'fast', not a time"),
-    (["not", "an", "object"], "a JSON list, not an object"),
-])
+@pytest.mark.parametrize(
+    "bad, reason",
+    [
+        ({"key": f"{TASK}|h2", "article_id": "a2", "prediction": 123}, "'prediction' is int 123, not text"),
+        ({"key": f"{TASK}|h2", "article_id": "a2", "prediction": None}, "'prediction' is null, not text"),
+        ({"key": f"{TASK}|h2", "article_id": "a2", "prediction": ["a", "b"]}, "'prediction' is list"),
+        ({"key": 7, "prediction": "x"}, "'key' is int 7, not text"),
+        ({"article_id": "a2", "prediction": "x"}, "no 'key'"),
+        ({"key": f"{TASK}|h2", "prediction": "x", "seconds": "fast"}, "'seconds' is 'fast', not a time"),
+        (["not", "an", "object"], "a JSON list, not an object"),
+    ],
+)
 def test_invalid_line_is_dropped_once_with_one_warning(tmp_path, caplog, bad, reason):
     with PredictionCache(tmp_path, "fp") as cache:
         cache.put_many(TASK, [("h1", "a1", "Good one")])
@@ -102,8 +105,9 @@ with PredictionCache(Path({str(tmp_path)!r}), "fp") as cache:
     print(cache.get({TASK!r}, "h1"), flush=True)
 """
     with PredictionCache(tmp_path, "fp") as first:
-        proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         line = proc.stderr.readline()  # said before it blocks: deterministic, no sleep
         assert "another run (pid " in line and "waiting for it to finish" in line, line
         assert str(proc.pid) not in line.split("another run")[0]

@@ -9,7 +9,6 @@ that sleeps per chunk, so the two runs overlap for certain instead of by luck of
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import textwrap
@@ -38,7 +37,8 @@ def test_two_runs_on_one_output_generate_each_prediction_once(tmp_path):
     ws = tmp_path
     write_corpus(ws / "corpus.jsonl", N_ARTICLES)
     wrapper = install(ws)
-    (ws / "same.yaml").write_text(textwrap.dedent(f"""
+    (ws / "same.yaml").write_text(
+        textwrap.dedent(f"""
         name: same
         corpus: {{path: corpus.jsonl}}
         tasks: {{headline: {{max_words: 8}}, standfirst: {{max_words: 20}}}}
@@ -47,7 +47,8 @@ def test_two_runs_on_one_output_generate_each_prediction_once(tmp_path):
           - {{name: slow, kind: slow-test, words: 4}}
         metrics: {{rouge: {{types: [rouge1, rougeL], bootstrap: 100, seed: 3}}}}
         run: {{chunk_size: {CHUNK}}}
-    """))
+    """)
+    )
     procs = [_start(ws, wrapper), _start(ws, wrapper)]  # started together
     results = [p.communicate(timeout=300) for p in procs]
     for proc, (_, err) in zip(procs, results):

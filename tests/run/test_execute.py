@@ -82,7 +82,9 @@ def test_extra_metrics_ride_along_and_can_be_switched_off(tmp_path, small_config
     summary = json.loads((result.run_dir / "summary.json").read_text())
     assert summary["signatures"]["extra"].startswith("extra|tok:unicode-v1")
 
-    off = small_config.read_text().replace("rouge: {bootstrap: 200, seed: 7}", "rouge: {bootstrap: 200, seed: 7}\n  extra: false")
+    off = small_config.read_text().replace(
+        "rouge: {bootstrap: 200, seed: 7}", "rouge: {bootstrap: 200, seed: 7}\n  extra: false"
+    )
     small_config.write_text(off)
     result = execute(load_config(small_config), output_root=tmp_path / "r2")
     assert "coverage" not in read_jsonl(result.run_dir / "scores.jsonl")[0]
@@ -91,7 +93,8 @@ def test_extra_metrics_ride_along_and_can_be_switched_off(tmp_path, small_config
 def test_a_system_sample_runs_that_system_on_a_subset_only(tmp_path, small_config):
     text = small_config.read_text().replace(
         "  - {name: lead-words, kind: lead, words: task}",
-        "  - {name: lead-words, kind: lead, words: task, sample: {limit: 1, seed: 3}}")
+        "  - {name: lead-words, kind: lead, words: task, sample: {limit: 1, seed: 3}}",
+    )
     small_config.write_text(text)
     result = execute(load_config(small_config), output_root=tmp_path / "r")
     counts = {(u.system, u.target): len(u.rows) for u in result.units}

@@ -17,9 +17,11 @@ PROBE = "from bench.run.manifest import cuda_build_without_gpu as f; print(f(imp
 
 def test_message_for_a_cuda_build_without_gpu_names_the_cpu_command():
     line = cuda_mismatch_message("2.6.0+cu124", "12.4", gpu_available=False)
-    assert line == ("torch 2.6.0+cu124 is a CUDA 12.4 build, but this machine has no usable GPU, so models run on "
-                    "the CPU; the CPU-only build is much smaller and needs no CUDA libraries: "
-                    "pip install torch --index-url https://download.pytorch.org/whl/cpu")
+    assert line == (
+        "torch 2.6.0+cu124 is a CUDA 12.4 build, but this machine has no usable GPU, so models run on "
+        "the CPU; the CPU-only build is much smaller and needs no CUDA libraries: "
+        "pip install torch --index-url https://download.pytorch.org/whl/cpu"
+    )
     assert CPU_TORCH_COMMAND == "pip install torch --index-url https://download.pytorch.org/whl/cpu"
     assert cuda_mismatch_message("2.6.0+cu124", "12.4", gpu_available=True) is None
     assert cuda_mismatch_message("2.6.0+cpu", None, gpu_available=False) is None
@@ -36,8 +38,10 @@ def test_cpu_build_says_nothing():
     assert cuda_build_without_gpu(import_torch=True) is None
 
 
-@pytest.mark.skipif(torch.version.cuda is None,
-                    reason=f"torch {torch.__version__} here is a CPU build; runs where a CUDA build is installed")
+@pytest.mark.skipif(
+    torch.version.cuda is None,
+    reason=f"torch {torch.__version__} here is a CPU build; runs where a CUDA build is installed",
+)
 def test_cuda_build_with_gpus_hidden_says_so_once_in_one_line():
     env = dict(os.environ, CUDA_VISIBLE_DEVICES="")  # the real build, as on a machine without a GPU
     proc = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, env=env, check=True)

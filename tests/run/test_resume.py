@@ -34,7 +34,8 @@ SYSTEMS, TARGETS = ("slow-a", "slow-b"), ("headline", "standfirst")
 def workspace(tmp_path):
     write_corpus(tmp_path / "corpus.jsonl", N_ARTICLES)
     install(tmp_path)
-    (tmp_path / "slow.yaml").write_text(textwrap.dedent(f"""
+    (tmp_path / "slow.yaml").write_text(
+        textwrap.dedent(f"""
         name: slow
         corpus: {{path: corpus.jsonl}}
         tasks: {{headline: {{max_words: 8}}, standfirst: {{max_words: 20}}}}
@@ -43,7 +44,8 @@ def workspace(tmp_path):
           - {{name: slow-b, kind: slow-test, words: 5}}
         metrics: {{rouge: {{types: [rouge1], bootstrap: 100, seed: 3}}}}
         run: {{chunk_size: {CHUNK}}}
-    """))
+    """)
+    )
     return tmp_path
 
 
@@ -62,8 +64,16 @@ def _no_leftover_processes():
 
 def _start(ws: Path, env_extra: dict[str, str]) -> subprocess.Popen:
     env = subprocess_env(SLOW_LOG=str(ws / "generated.log"), SLOW_READY=str(ws / "ready"), **env_extra)
-    cmd = [sys.executable, str(ws / "run_bench.py"), str(ws), "run", str(ws / "slow.yaml"), "-q",
-           "--output", str(ws / "results")]
+    cmd = [
+        sys.executable,
+        str(ws / "run_bench.py"),
+        str(ws),
+        "run",
+        str(ws / "slow.yaml"),
+        "-q",
+        "--output",
+        str(ws / "results"),
+    ]
     proc = subprocess.Popen(cmd, cwd=ws, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     _STARTED.append(proc)
     return proc
@@ -98,18 +108,18 @@ def test_kill_9_mid_generation_then_same_command_completes_exactly_once(workspac
 
     done_before = (HANG_AT - 1) * CHUNK
     assert len(_cache_lines(ws)) == done_before  # every finished chunk was on disk before the kill
-    killed_dir, = (ws / "results").glob("slow-*")
+    (killed_dir,) = (ws / "results").glob("slow-*")
     # summary files are complete or absent: the killed run wrote none of its outputs
     assert sorted(p.name for p in killed_dir.iterdir()) == ["config.yaml"]
     with pytest.raises(RunError, match="incomplete run directory"):
         open_run(killed_dir)
     # a kill can also land inside a cache append: simulate the torn line it would leave
-    cache_file, = (ws / "results" / ".cache").glob("*.jsonl")
+    (cache_file,) = (ws / "results" / ".cache").glob("*.jsonl")
     with open(cache_file, "a") as fh:
         fh.write('{"key": "headline:w8|0123456789abcdef", "article_id": "n0')
 
     second = _start(ws, {})
-    out, err = second.communicate(timeout=120)
+    _out, err = second.communicate(timeout=120)
     assert second.returncode == 0, err
     assert f"reused {done_before} cached predictions" in err
     assert "dropped a torn last line" in err  # the recovery is said, not silent
@@ -138,12 +148,12 @@ def test_kill_9_mid_generation_then_same_command_completes_exactly_once(workspac
 def test_kill_9_while_writing_the_summary_leaves_complete_files_or_none(workspace):
     ws = workspace
     _kill_when_ready(ws, _start(ws, {"SLOW_HANG_FILE": "summary.csv"}))
-    killed_dir, = (ws / "results").glob("slow-*")
+    (killed_dir,) = (ws / "results").glob("slow-*")
     written = sorted(p.name for p in killed_dir.iterdir() if not p.name.startswith("."))
     assert written == ["config.yaml", "predictions.jsonl", "scores.jsonl", "summary.json"]  # csv, md, manifest absent
     summary = json.loads((killed_dir / "summary.json").read_text())  # complete: it parses
     assert len(summary["rows"]) == len(SYSTEMS) * len(TARGETS)
-    with pytest.raises(RunError, match="missing manifest.json"):
+    with pytest.raises(RunError, match=r"missing manifest\.json"):
         open_run(killed_dir)
 
     second = _start(ws, {})
@@ -158,7 +168,8 @@ def test_kill_9_while_writing_the_summary_leaves_complete_files_or_none(workspac
 def test_config_edit_regenerates_only_the_edited_system(tmp_path, small_corpus):
     def config(lead_sentences: int) -> Path:
         path = tmp_path / "edit.yaml"
-        path.write_text(textwrap.dedent(f"""
+        path.write_text(
+            textwrap.dedent(f"""
             name: edit
             corpus: {{path: {small_corpus.name}}}
             tasks: {{headline: {{max_words: 6}}, standfirst: {{max_words: 15}}}}
@@ -166,7 +177,8 @@ def test_config_edit_regenerates_only_the_edited_system(tmp_path, small_corpus):
               - {{name: lead, kind: lead, sentences: {lead_sentences}}}
               - {{name: lead-words, kind: lead, words: task}}
             metrics: {{rouge: {{types: [rouge1], bootstrap: 50, seed: 1}}}}
-        """))
+        """)
+        )
         return path
 
     out = tmp_path / "results"
@@ -190,8 +202,7 @@ def test_config_edit_regenerates_only_the_edited_system(tmp_path, small_corpus):
 def test_cache_line_with_a_non_text_prediction_is_regenerated_once_and_scored(tmp_path, small_config, caplog):
     out = tmp_path / "results"
     first = execute(load_config(small_config), output_root=out)
-    cache_file = next(p for p in sorted((out / ".cache").glob("*.jsonl"))
-                      if p.stem == first.units[0].fingerprint)
+    cache_file = next(p for p in sorted((out / ".cache").glob("*.jsonl")) if p.stem == first.units[0].fingerprint)
     lines = cache_file.read_text().splitlines()
     damaged = json.loads(lines[0])
     damaged["prediction"] = 123  # well-formed JSON, wrong type: scoring used to raise TypeError
@@ -206,8 +217,9 @@ def test_cache_line_with_a_non_text_prediction_is_regenerated_once_and_scored(tm
     assert _scores(second.summary) == _scores(first.summary)  # the same numbers as the clean run
     assert (second.run_dir / "scores.jsonl").read_text() == (first.run_dir / "scores.jsonl").read_text()
     repaired = [json.loads(line) for line in cache_file.read_text().splitlines()]
-    assert sorted((r["key"], r["prediction"]) for r in repaired) == \
-        sorted((r["key"], r["prediction"]) for r in map(json.loads, lines))  # each key once, all text again
+    assert sorted((r["key"], r["prediction"]) for r in repaired) == sorted(
+        (r["key"], r["prediction"]) for r in map(json.loads, lines)
+    )  # each key once, all text again
 
     caplog.clear()
     with caplog.at_level("WARNING", logger="bench.run.cache"):

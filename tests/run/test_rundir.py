@@ -7,8 +7,8 @@ import pytest
 
 from bench.config import load_config
 from bench.errors import RunError
-from bench.run.execute import execute
 from bench.files import read_jsonl
+from bench.run.execute import execute
 from bench.run.rundir import open_run, parse_signature, signature_difference
 
 
@@ -25,8 +25,11 @@ def test_a_real_run_loads(run_dir):
     # 2 systems × (2 headlines + 3 standfirsts): a3 has no headline
     assert len(run.scores) == 10 and len(run.predictions) == 10
     assert set(run.scores.columns) >= {"system", "target", "article_id", "article_hash", "rouge1_f", "rouge1_p"}
-    row = run.predictions[(run.predictions["system"] == "lead-1") & (run.predictions["article_id"] == "a1")
-                          & (run.predictions["target"] == "headline")].iloc[0]
+    row = run.predictions[
+        (run.predictions["system"] == "lead-1")
+        & (run.predictions["article_id"] == "a1")
+        & (run.predictions["target"] == "headline")
+    ].iloc[0]
     assert row["reference"] == "Council approves new bridge over river"
     assert row["prediction"] == "The city council approved a new bridge over the river on Monday."
     assert run.config["metrics"]["rouge"]["seed"] == 7 and run.bootstrap_settings() == (200, 7)
@@ -87,7 +90,7 @@ def test_a_damaged_jsonl_line_is_named(run_dir):
     path.write_text("".join(lines))
     run = open_run(run_dir)
     with pytest.raises(RunError, match=r"scores.jsonl:3: not valid JSON"):
-        run.scores
+        _ = run.scores
 
 
 def test_a_summary_without_rows_is_refused(tmp_path, run_dir):
@@ -101,8 +104,13 @@ def test_a_summary_without_rows_is_refused(tmp_path, run_dir):
 def test_signature_parts_and_difference():
     a = "rouge|engine:fast|stem:porter|boot:1000|version:0.1.0"
     b = "rouge|engine:fast|stem:none|boot:1000|version:0.2.0"
-    assert parse_signature(a) == {"rouge": "rouge", "engine": "fast", "stem": "porter", "boot": "1000",
-                                  "version": "0.1.0"}
+    assert parse_signature(a) == {
+        "rouge": "rouge",
+        "engine": "fast",
+        "stem": "porter",
+        "boot": "1000",
+        "version": "0.1.0",
+    }
     assert signature_difference(a, b) == "stem: porter ≠ none; version: 0.1.0 ≠ 0.2.0"
     assert signature_difference(a, a) == "identical"
     assert signature_difference("x:1", "x:1|y:2") == "y: (absent) ≠ 2"

@@ -41,8 +41,9 @@ def tmpfs(tmp_path: Path) -> Iterator[Callable[..., Path]]:
         where = tmp_path / f"disk{len(mounted)}"
         where.mkdir()
         options = f"size={kib}k" + (",ro" if ro else "")
-        proc = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)],
-                              capture_output=True, text=True, check=False)
+        proc = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(where)], capture_output=True, text=True, check=False
+        )
         if proc.returncode != 0:
             pytest.skip(f"cannot mount a tmpfs here (needs root or CAP_SYS_ADMIN): {proc.stderr.strip()}")
         mounted.append(where)
@@ -69,13 +70,22 @@ def _fill(disk: Path, leave_pages: int = 0) -> Path:
 
 def _bench(*args: str, fsize: int | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """``python -m bench ARGS`` with its stdout and stderr; ``fsize`` caps every file it writes (bytes)."""
+
     def limit() -> None:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # write() then fails with EFBIG instead of killing
         resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
 
     env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run([sys.executable, "-m", "bench", *args], capture_output=True, text=True, cwd=cwd,
-                          env=env, preexec_fn=limit if fsize is not None else None, timeout=300, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bench", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        preexec_fn=limit if fsize is not None else None,
+        timeout=300,
+        check=False,
+    )
 
 
 def _one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
@@ -101,24 +111,33 @@ def _cache_lines(out: Path) -> list[dict]:
 
 
 def _corpus_config(folder: Path, articles: int) -> Path:
-    rows = [{"id": f"n{i:03d}", "headline": f"Headline number {i} about topic {i % 7}",
-             "standfirst": f"A standfirst for story {i}. It has two sentences.",
-             "body": f"Story {i} begins with news of item {i}. The second sentence adds {i * 3} facts.\n\n"
-                     f"A later paragraph on topic {i % 7} closes it."} for i in range(articles)]
+    rows = [
+        {
+            "id": f"n{i:03d}",
+            "headline": f"Headline number {i} about topic {i % 7}",
+            "standfirst": f"A standfirst for story {i}. It has two sentences.",
+            "body": f"Story {i} begins with news of item {i}. The second sentence adds {i * 3} facts.\n\n"
+            f"A later paragraph on topic {i % 7} closes it.",
+        }
+        for i in range(articles)
+    ]
     (folder / "corpus.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     path = folder / "many.yaml"
-    path.write_text(textwrap.dedent("""
+    path.write_text(
+        textwrap.dedent("""
         name: many
         corpus: {path: corpus.jsonl}
         tasks: {headline: {max_words: 8}}
         systems:
           - {name: lead-1, kind: lead, sentences: 1}
         metrics: {rouge: {types: [rouge1], bootstrap: 50, seed: 1}}
-    """))
+    """)
+    )
     return path
 
 
 # --- the writers, on a real full disk ------------------------------------------------------------------
+
 
 def test_atomic_write_on_a_full_disk_keeps_the_old_file_and_no_temp(tmpfs):
     disk = tmpfs(64)
@@ -150,12 +169,16 @@ def test_cache_append_on_a_full_disk_is_cut_back_to_the_last_complete_line(tmpfs
 
 def test_create_run_dir_on_a_read_only_disk_is_one_line(tmpfs):
     disk = tmpfs(64, ro=True)
-    with pytest.raises(RunError, match=r"/results: cannot create the run directory \(read-only file system\); "
-                                       r"pass --output DIR naming a folder on a writable disk"):
+    with pytest.raises(
+        RunError,
+        match=r"/results: cannot create the run directory \(read-only file system\); "
+        r"pass --output DIR naming a folder on a writable disk",
+    ):
         create_run_dir(disk / "results", "small")
 
 
 # --- bench run end to end ------------------------------------------------------------------------------
+
 
 def test_run_on_a_full_disk_says_which_file_and_keeps_the_cache(tmpfs, small_config):
     out = tmpfs(1024) / "results"
@@ -196,7 +219,7 @@ def test_run_under_a_file_size_limit_names_the_file_that_did_not_fit(tmp_path, s
     assert "ulimit -f" in line
     assert len(_cache_lines(out)) == 10  # 2 systems × (2 headlines + 3 standfirsts), each complete
     _no_temp_files(out)
-    run_dir, = out.glob("small-*")
+    (run_dir,) = out.glob("small-*")
     assert sorted(p.name for p in run_dir.iterdir()) == ["config.yaml"]
 
 
@@ -205,7 +228,7 @@ def test_cache_append_over_the_file_size_limit_leaves_no_torn_line(tmp_path):
     out = tmp_path / "results"
     # 2 KiB: config.yaml fits; the first chunk's cache append (40 lines, ~6 KB) stops part-way
     line = _one_error_line(_bench("run", str(config), "--output", str(out), "-q", fsize=2048, cwd=tmp_path))
-    cache_file, = (out / ".cache").glob("*.jsonl")
+    (cache_file,) = (out / ".cache").glob("*.jsonl")
     assert f"{cache_file}: cannot append to the prediction cache (file too large" in line
     assert cache_file.read_bytes() == b""  # cut back to its last complete line: here, empty
 

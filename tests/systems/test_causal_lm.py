@@ -20,8 +20,15 @@ PROMPT = "Write a short news headline for this article : {body} Headline :"
 
 
 def system(model_dir: Path, **settings):
-    spec = {"name": "tiny-lm", "kind": "causal-lm", "model": str(model_dir), "device": "cpu",
-            "prompts": {"headline": PROMPT}, "generation": {"headline": {"max_new_tokens": 6}}, **settings}
+    spec = {
+        "name": "tiny-lm",
+        "kind": "causal-lm",
+        "model": str(model_dir),
+        "device": "cpu",
+        "prompts": {"headline": PROMPT},
+        "generation": {"headline": {"max_new_tokens": 6}},
+        **settings,
+    }
     return create(spec, "test.systems[0]")
 
 
@@ -37,7 +44,7 @@ def plain_generate(model_dir: Path, prompts: list[str], new_tokens: int) -> list
         enc = tok(prompt, return_tensors="pt")
         with torch.inference_mode():
             ids = model.generate(**enc, max_new_tokens=new_tokens, do_sample=False, num_beams=1)
-        out.append(tok.decode(ids[0, enc["input_ids"].shape[1]:], skip_special_tokens=True))
+        out.append(tok.decode(ids[0, enc["input_ids"].shape[1] :], skip_special_tokens=True))
     return out
 
 
@@ -73,8 +80,10 @@ def test_chat_template_and_few_shot(tiny_gemma_chat: Path) -> None:
     prompt = s.prompts(ARTS[:1], TASK)[0]
     body_prompt = PROMPT.format(body=ARTS[0].body)
     shot_prompt = PROMPT.format(body=example["body"])
-    assert prompt == (f"<s> user : {shot_prompt} </s> <s> assistant : Storm closes schools </s> "
-                      f"<s> user : {body_prompt} </s> <s> assistant : ")
+    assert prompt == (
+        f"<s> user : {shot_prompt} </s> <s> assistant : Storm closes schools </s> "
+        f"<s> user : {body_prompt} </s> <s> assistant : "
+    )
     plain = system(tiny_gemma_chat, chat_template="never", examples=[example])
     plain.load()
     assert plain.prompts(ARTS[:1], TASK)[0] == f"{shot_prompt} Storm closes schools\n\n{body_prompt}"

@@ -45,10 +45,12 @@ def test_gguf_is_refused(tmp_path) -> None:
 
 @pytest.mark.slow
 def test_real_minilm_picks_the_on_topic_sentence() -> None:
-    body = ("The striker scored twice as United beat City in the derby. "
-            "The goalkeeper saved a late penalty to seal the football win. "
-            "Fans sang as the team climbed to the top of the league table. "
-            "Bake the cake for forty minutes at a low oven temperature.")
+    body = (
+        "The striker scored twice as United beat City in the derby. "
+        "The goalkeeper saved a late penalty to seal the football win. "
+        "Fans sang as the team climbed to the top of the league table. "
+        "Bake the cake for forty minutes at a low oven temperature."
+    )
     s = create({"kind": "embedding-centroid", "device": "cpu", "sentences": 3}, "t")
     out = s.summarize([Article("a", body)], Task("headline", 10))
     assert "cake" not in out[0] and out[0].count(".") == 3

@@ -46,11 +46,14 @@ def test_random_words_cut_and_short_article() -> None:
     assert create({"kind": "random", "sentences": 9}, "t").summarize([B], TASK) == [B.body]
 
 
-@pytest.mark.parametrize("settings, message", [
-    ({"sentences": 0}, "sentences: must be ≥ 1"),
-    ({"words": "all"}, "an integer or \"task\""),
-    ({"seed": "x"}, "expected an integer"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"sentences": 0}, "sentences: must be ≥ 1"),
+        ({"words": "all"}, 'an integer or "task"'),
+        ({"seed": "x"}, "expected an integer"),
+    ],
+)
 def test_bad_selection_settings(settings: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         create({"kind": "random", **settings}, "t")
@@ -77,10 +80,12 @@ def test_lead_words_on_bbc_holds_exactly_the_budget() -> None:
     outputs = create({"kind": "lead", "words": "task"}, "t").summarize(articles, Task("headline", 12))
     by_id = dict(zip((a.id for a in articles), outputs))
     # one that spent its budget on a dash before ("... just 0.1% - and a similar-sized contraction")
-    assert by_id["bbc-business-006"] == ("Revised figures indicated growth of just 0.1% - and a similar-sized "
-                                         "contraction in")
-    assert by_id["bbc-business-060"] == ("Two executives from American International Group (AIG) and one from "
-                                         "Marsh & McLennan")
+    assert by_id["bbc-business-006"] == (
+        "Revised figures indicated growth of just 0.1% - and a similar-sized contraction in"
+    )
+    assert by_id["bbc-business-060"] == (
+        "Two executives from American International Group (AIG) and one from Marsh & McLennan"
+    )
     with_punctuation = [o for o in outputs if not all(is_word(t) for t in o.split())]
     assert len(with_punctuation) >= 61  # the outputs the old count cut short
     assert all(word_count(o) == 12 for o in outputs)  # every BBC body has more than 12 words

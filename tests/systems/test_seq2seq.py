@@ -33,8 +33,14 @@ def plain_generate(model_dir: Path, texts: list[str], new_tokens: int, max_lengt
 
 
 def system(model_dir: Path, **settings):
-    spec = {"name": "tiny", "kind": "seq2seq", "model": str(model_dir), "device": "cpu",
-            "generation": {"headline": {"max_new_tokens": 8}}, **settings}
+    spec = {
+        "name": "tiny",
+        "kind": "seq2seq",
+        "model": str(model_dir),
+        "device": "cpu",
+        "generation": {"headline": {"max_new_tokens": 8}},
+        **settings,
+    }
     return create(spec, "test.systems[0]")
 
 
@@ -87,14 +93,17 @@ def test_hub_id_offline_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> No
         s.summarize(ARTS[:1], TASK)
 
 
-@pytest.mark.parametrize("settings, message", [
-    ({"generation": {"title": {"max_new_tokens": 4}}}, "unknown target 'title'"),
-    ({"generation": {"headline": {"num_beams": 0}}}, "num_beams"),
-    ({"prefix": {"body": "x"}}, "unknown target 'body'"),
-    ({"device": "gpu"}, "not a device"),
-    ({"compile": True}, "cache: static"),
-    ({"dtype": "float8"}, "float8"),
-])
+@pytest.mark.parametrize(
+    "settings, message",
+    [
+        ({"generation": {"title": {"max_new_tokens": 4}}}, "unknown target 'title'"),
+        ({"generation": {"headline": {"num_beams": 0}}}, "num_beams"),
+        ({"prefix": {"body": "x"}}, "unknown target 'body'"),
+        ({"device": "gpu"}, "not a device"),
+        ({"compile": True}, "cache: static"),
+        ({"dtype": "float8"}, "float8"),
+    ],
+)
 def test_bad_settings_fail_at_build(settings: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         create({"kind": "seq2seq", "model": "t5-small", **settings}, "test")

@@ -25,8 +25,13 @@ def test_json_one_kind_with_nested_generation(capsys: pytest.CaptureFixture[str]
     settings = {s["name"]: s for s in entry["settings"]}
     assert settings["model"]["default"] == "(required)"
     assert settings["batch_size"]["default"] == 8
-    assert {f["name"] for f in settings["generation"]["fields"]} >= {"max_new_tokens", "num_beams", "length_penalty",
-                                                                     "no_repeat_ngram_size", "min_new_tokens"}
+    assert {f["name"] for f in settings["generation"]["fields"]} >= {
+        "max_new_tokens",
+        "num_beams",
+        "length_penalty",
+        "no_repeat_ngram_size",
+        "min_new_tokens",
+    }
 
 
 def test_unknown_kind_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:

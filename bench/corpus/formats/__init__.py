@@ -27,8 +27,19 @@ if TYPE_CHECKING:
     from bench.corpus.config import CorpusConfig
     from bench.corpus.problems import Problems
 
-__all__ = ["RawRow", "RawTable", "Format", "Reader", "register_format", "unregister_format", "formats",
-           "format_names", "get_format", "resolve_format", "detect_format"]
+__all__ = [
+    "RawRow",
+    "RawTable",
+    "Format",
+    "Reader",
+    "register_format",
+    "unregister_format",
+    "formats",
+    "format_names",
+    "get_format",
+    "resolve_format",
+    "detect_format",
+]
 
 
 @dataclass
@@ -71,18 +82,34 @@ class Format:
 _REGISTRY: dict[str, Format] = {}
 
 
-def register_format(name: str, reader: Reader | None = None, *, suffixes: tuple[str, ...] = (),
-                    description: str = "", folder: bool = False,
-                    claims_folder: Callable[[Path], bool] | None = None, needs_path: bool = True,
-                    splits: bool = False) -> Any:
+def register_format(
+    name: str,
+    reader: Reader | None = None,
+    *,
+    suffixes: tuple[str, ...] = (),
+    description: str = "",
+    folder: bool = False,
+    claims_folder: Callable[[Path], bool] | None = None,
+    needs_path: bool = True,
+    splits: bool = False,
+) -> Any:
     """Register a format; with no ``reader`` it is a decorator for the reader function.
 
     Raises ValueError (a programming mistake, not a user's) for a name that is taken or reserved, or a
     suffix another format already claims.
     """
+
     def add(func: Reader) -> Reader:
-        fmt = Format(name=name, reader=func, suffixes=tuple(s.lower() for s in suffixes), description=description,
-                     folder=folder, claims_folder=claims_folder, needs_path=needs_path, splits=splits)
+        fmt = Format(
+            name=name,
+            reader=func,
+            suffixes=tuple(s.lower() for s in suffixes),
+            description=description,
+            folder=folder,
+            claims_folder=claims_folder,
+            needs_path=needs_path,
+            splits=splits,
+        )
         _check_new(fmt)
         _REGISTRY[name] = fmt
         return func
@@ -121,8 +148,9 @@ def get_format(name: str) -> Format:
     """The format called ``name``; CorpusError with a did-you-mean and the list when there is none."""
     fmt = _REGISTRY.get(name)
     if fmt is None:
-        raise CorpusError(f"unknown corpus format {name!r}{suggest(name, _REGISTRY)}; formats: auto, "
-                          f"{', '.join(_REGISTRY)}")
+        raise CorpusError(
+            f"unknown corpus format {name!r}{suggest(name, _REGISTRY)}; formats: auto, {', '.join(_REGISTRY)}"
+        )
     return fmt
 
 
@@ -147,16 +175,20 @@ def detect_format(path: Path) -> str:
             if fmt.folder and fmt.claims_folder is not None and fmt.claims_folder(path):
                 return fmt.name
         folders = "; ".join(f"{f.name}: {f.description}" for f in _REGISTRY.values() if f.folder)
-        raise CorpusError(f"{path}: cannot tell the corpus format of this folder (formats that read folders: "
-                          f"{folders}); check the path or set format: (CLI: --format)")
+        raise CorpusError(
+            f"{path}: cannot tell the corpus format of this folder (formats that read folders: "
+            f"{folders}); check the path or set format: (CLI: --format)"
+        )
     suffix = path.suffix.lower()
     fmt = next((f for f in _REGISTRY.values() if suffix in f.suffixes), None)
     if fmt is None:
         known = ", ".join(s for f in _REGISTRY.values() for s in f.suffixes)
-        raise CorpusError(f"{path}: cannot tell the corpus format from the suffix {path.suffix!r} (known: {known}); "
-                          f"set format: to one of {', '.join(_REGISTRY)} (CLI: --format)")
+        raise CorpusError(
+            f"{path}: cannot tell the corpus format from the suffix {path.suffix!r} (known: {known}); "
+            f"set format: to one of {', '.join(_REGISTRY)} (CLI: --format)"
+        )
     return fmt.name
 
 
 # The built-in formats register on import. Order matters only where two could claim the same folder.
-from bench.corpus.formats import jsonl, delimited, parquet, hf, pages  # noqa: E402,F401  (registers them)
+from bench.corpus.formats import delimited, hf, jsonl, pages, parquet  # noqa: E402,F401  (registers them)

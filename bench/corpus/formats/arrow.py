@@ -31,6 +31,8 @@ def _row(row: Any) -> dict[str, Any] | RowError:
         try:
             row.column(name).to_pylist()
         except UnicodeDecodeError as exc:
-            return RowError(f"invalid UTF-8 bytes in column {name!r} (at byte {exc.start} of the value); rewrite "
-                            "the file with valid UTF-8 text")
+            return RowError(
+                f"invalid UTF-8 bytes in column {name!r} (at byte {exc.start} of the value); rewrite "
+                "the file with valid UTF-8 text"
+            )
     return RowError("invalid UTF-8 bytes in a column; rewrite the file with valid UTF-8 text")

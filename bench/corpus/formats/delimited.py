@@ -36,8 +36,9 @@ def read_delimited(path: Path, problems: Problems, delimiter: str = ",", encodin
             except StopIteration:
                 break
             except csv.Error as exc:
-                problems.add(f"{path}:{start}", f"unreadable row ({exc}); very long texts are better kept "
-                             "in JSONL or Parquet")
+                problems.add(
+                    f"{path}:{start}", f"unreadable row ({exc}); very long texts are better kept in JSONL or Parquet"
+                )
                 continue
             if not row:
                 continue  # a blank line
@@ -47,8 +48,11 @@ def read_delimited(path: Path, problems: Problems, delimiter: str = ",", encodin
                 table.columns = header
                 continue
             if len(row) != len(header):
-                problems.add(f"{path}:{start}", f"row has {len(row)} fields, the header has {len(header)} "
-                             f"(an unquoted {delimiter!r} or a missing field?)")
+                problems.add(
+                    f"{path}:{start}",
+                    f"row has {len(row)} fields, the header has {len(header)} "
+                    f"(an unquoted {delimiter!r} or a missing field?)",
+                )
                 continue
             table.rows.append(RawRow(f"{path}:{start}", dict(zip(header, row)), f"{path.stem}-{start}"))
     return table

@@ -31,8 +31,11 @@ def decoded_lines(path: Path, encoding: str, problems: Problems) -> Iterator[tup
             try:
                 line = raw.decode(encoding)
             except UnicodeDecodeError as exc:
-                problems.add(f"{path}:{lineno}", f"invalid {encoding} bytes at byte {exc.start} of the line; "
-                             f"re-encode the file as UTF-8 (or set the corpus encoding)")
+                problems.add(
+                    f"{path}:{lineno}",
+                    f"invalid {encoding} bytes at byte {exc.start} of the line; "
+                    f"re-encode the file as UTF-8 (or set the corpus encoding)",
+                )
                 continue
             if lineno == 1:
                 line = line.lstrip("\ufeff")

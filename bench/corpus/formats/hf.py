@@ -28,8 +28,15 @@ __all__ = ["HFSource", "read_hf"]
 
 log = logging.getLogger(__name__)
 
-_BUILDERS = {".jsonl": "json", ".json": "json", ".ndjson": "json", ".csv": "csv", ".tsv": "csv",
-             ".parquet": "parquet", ".pq": "parquet"}
+_BUILDERS = {
+    ".jsonl": "json",
+    ".json": "json",
+    ".ndjson": "json",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 
 
 @dataclass(frozen=True)
@@ -48,9 +55,14 @@ class HFSource:
         preset = PRESETS.get(self.preset or "")
         if preset is None or self.path is not None:
             return self
-        return HFSource(path=None, name=self.name or preset.hf_name,
-                        config=self.config or (preset.hf_config if not self.name else None),
-                        split=self.split or preset.split, revision=self.revision, preset=self.preset)
+        return HFSource(
+            path=None,
+            name=self.name or preset.hf_name,
+            config=self.config or (preset.hf_config if not self.name else None),
+            split=self.split or preset.split,
+            revision=self.revision,
+            preset=self.preset,
+        )
 
     @property
     def label(self) -> str:
@@ -63,10 +75,12 @@ class HFSource:
 
 
 def _offline_message(source: HFSource, exc: BaseException) -> str:
-    return (f"{source.label}: cannot reach the Hugging Face hub to fetch {source.name!r} ({exc}); the network "
-            "is unreachable or HF_HUB_OFFLINE=1 is set. Download the set on a machine with a network "
-            "(datasets.load_dataset(...).save_to_disk(DIR)) and point the corpus path at DIR with format: hf, "
-            "or at its data files (.jsonl/.csv/.parquet)")
+    return (
+        f"{source.label}: cannot reach the Hugging Face hub to fetch {source.name!r} ({exc}); the network "
+        "is unreachable or HF_HUB_OFFLINE=1 is set. Download the set on a machine with a network "
+        "(datasets.load_dataset(...).save_to_disk(DIR)) and point the corpus path at DIR with format: hf, "
+        "or at its data files (.jsonl/.csv/.parquet)"
+    )
 
 
 def _load_hub(source: HFSource) -> Any:
@@ -76,7 +90,7 @@ def _load_hub(source: HFSource) -> Any:
         return datasets.load_dataset(source.name, source.config, split=source.split, revision=source.revision)
     except ConnectionError as exc:
         raise CorpusError(_offline_message(source, exc)) from None
-    except Exception as exc:  # datasets raises many types (DatasetNotFoundError, ValueError, RuntimeError)
+    except Exception as exc:  # noqa: BLE001 — datasets raises many types (DatasetNotFoundError, ValueError, RuntimeError)
         hint = ""
         if "scripts are no longer supported" in str(exc):
             hint = "; this set still uses a loading script: try revision: refs/convert/parquet"
@@ -95,13 +109,15 @@ def _load_local(source: HFSource) -> Any:
             return datasets.load_from_disk(str(path))
         builder = _BUILDERS.get(path.suffix.lower())
         if builder is None:
-            raise CorpusError(f"{path}: datasets reads .jsonl/.json/.csv/.tsv/.parquet data files or a "
-                              f"save_to_disk folder, not {path.suffix!r}")
+            raise CorpusError(
+                f"{path}: datasets reads .jsonl/.json/.csv/.tsv/.parquet data files or a "
+                f"save_to_disk folder, not {path.suffix!r}"
+            )
         kwargs = {"delimiter": "\t"} if path.suffix.lower() == ".tsv" else {}
         return datasets.load_dataset(builder, data_files=str(path), split=source.split or "train", **kwargs)
     except CorpusError:
         raise
-    except Exception as exc:  # FileNotFoundError, DatasetGenerationError, ValueError ...
+    except Exception as exc:  # noqa: BLE001 — FileNotFoundError, DatasetGenerationError, ValueError ...
         raise CorpusError(f"{source.label}: datasets could not load it ({_why(exc)}){_own_reader(path)}") from None
 
 
@@ -147,12 +163,13 @@ def read_hf(source: HFSource, problems: Problems | None = None) -> RawTable:
     """
     source = source.resolved()
     if source.path is None and not source.name:
-        raise CorpusError("corpus: format hf needs a path (save_to_disk folder or data files), hf_name, "
-                          "or a preset with a hub set")
+        raise CorpusError(
+            "corpus: format hf needs a path (save_to_disk folder or data files), hf_name, or a preset with a hub set"
+        )
     data = _pick_split(_load_hub(source) if source.path is None else _load_local(source), source)
     label = source.label
     table = RawTable(label=label, columns=list(data.column_names or []))
-    stem = (source.path.stem if source.path else (source.name or "hf").split("/")[-1])
+    stem = source.path.stem if source.path else (source.name or "hf").split("/")[-1]
     problems = problems if problems is not None else Problems(strict=True)
     i = 0
     for batch in data.with_format("arrow").iter(batch_size=1000):
@@ -170,8 +187,23 @@ def _is_saved_dataset(folder: Path) -> bool:
     return (folder / "dataset_info.json").exists() or (folder / "dataset_dict.json").exists()
 
 
-@register_format("hf", folder=True, claims_folder=_is_saved_dataset, needs_path=False, splits=True,
-                 description="Hugging Face datasets: hf_name on the hub, a save_to_disk folder, or data files")
+@register_format(
+    "hf",
+    folder=True,
+    claims_folder=_is_saved_dataset,
+    needs_path=False,
+    splits=True,
+    description="Hugging Face datasets: hf_name on the hub, a save_to_disk folder, or data files",
+)
 def _read(path: Path | None, config: CorpusConfig, problems: Problems) -> RawTable:
-    return read_hf(HFSource(path=path, name=config.hf_name, config=config.hf_config, split=config.split,
-                            revision=config.revision, preset=config.preset), problems)
+    return read_hf(
+        HFSource(
+            path=path,
+            name=config.hf_name,
+            config=config.hf_config,
+            split=config.split,
+            revision=config.revision,
+            preset=config.preset,
+        ),
+        problems,
+    )

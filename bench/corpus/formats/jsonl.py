@@ -34,8 +34,10 @@ def bad_escape(rec: Any) -> str | None:
     found = find_surrogate(rec) if isinstance(rec, dict) else None
     if found is None:
         return None
-    return (f"{found.describe()} (half of a UTF-16 pair, not a character: a broken \\uXXXX escape); write the "
-            "character itself or both halves of its pair")
+    return (
+        f"{found.describe()} (half of a UTF-16 pair, not a character: a broken \\uXXXX escape); write the "
+        "character itself or both halves of its pair"
+    )
 
 
 def _json_array(path: Path, encoding: str) -> list[Any] | None:
@@ -82,8 +84,11 @@ def read_jsonl(path: Path, problems: Problems, encoding: str = "utf-8") -> RawTa
     return table
 
 
-@register_format("jsonl", suffixes=(".jsonl", ".ndjson", ".json"),
-                 description="one JSON object per line, or a file holding one JSON array")
+@register_format(
+    "jsonl",
+    suffixes=(".jsonl", ".ndjson", ".json"),
+    description="one JSON object per line, or a file holding one JSON array",
+)
 def _read(path: Path | None, config: CorpusConfig, problems: Problems) -> RawTable:
     assert path is not None  # needs_path: load_corpus checks
     return read_jsonl(path, problems, config.encoding)
@@ -108,8 +113,9 @@ def iter_jsonl(path: Path) -> Iterator[tuple[int, str]]:
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise CorpusError(f"{path}:{lineno}: invalid UTF-8 at byte {exc.start}; re-encode the file "
-                                  "as UTF-8") from None
+                raise CorpusError(
+                    f"{path}:{lineno}: invalid UTF-8 at byte {exc.start}; re-encode the file as UTF-8"
+                ) from None
             if line.strip():
                 yield lineno, line
 

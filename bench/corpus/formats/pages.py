@@ -27,9 +27,12 @@ PAGE_SUFFIXES = (".txt",)
 
 
 def _is_page(path: Path, root: Path) -> bool:
-    return (path.suffix.lower() in PAGE_SUFFIXES and path.is_file()
-            and not any(part.startswith(".") for part in path.relative_to(root).parts)
-            and not path.name.lower().startswith("readme"))
+    return (
+        path.suffix.lower() in PAGE_SUFFIXES
+        and path.is_file()
+        and not any(part.startswith(".") for part in path.relative_to(root).parts)
+        and not path.name.lower().startswith("readme")
+    )
 
 
 def page_files(path: Path) -> list[Path]:
@@ -56,8 +59,10 @@ def _read_page(file: Path, page_id: str, category: str | None, config: CorpusCon
     try:
         text = raw.decode(config.encoding)
     except UnicodeDecodeError as exc:
-        raise RowError(f"invalid {config.encoding} bytes at byte {exc.start}; re-encode the page as UTF-8 "
-                       "(or set the corpus encoding, e.g. latin-1)") from None
+        raise RowError(
+            f"invalid {config.encoding} bytes at byte {exc.start}; re-encode the page as UTF-8 "
+            "(or set the corpus encoding, e.g. latin-1)"
+        ) from None
     article = parse_page(text, page_id, layout=config.layout, language=config.language or "en", category=category)
     check_body_length(article.body, config.max_body_chars)
     return article
@@ -87,8 +92,13 @@ def _printable(file: Path) -> str:
     return os.fsencode(file).decode("utf-8", "backslashreplace")
 
 
-@register_format("pages", suffixes=PAGE_SUFFIXES, folder=True, claims_folder=_has_pages,
-                 description="scraped pages saved as text: a .txt file or a folder tree of them (see layout)")
+@register_format(
+    "pages",
+    suffixes=PAGE_SUFFIXES,
+    folder=True,
+    claims_folder=_has_pages,
+    description="scraped pages saved as text: a .txt file or a folder tree of them (see layout)",
+)
 def _read(path: Path | None, config: CorpusConfig, problems: Problems) -> RawTable:
     assert path is not None  # needs_path: load_corpus checks
     return RawTable(label=str(path), articles=read_pages(path, problems, config))

@@ -24,7 +24,7 @@ def read_parquet(path: Path, problems: Problems) -> RawTable:
     open_bytes(path).close()
     try:
         pfile = pq.ParquetFile(path)
-    except Exception as exc:  # pyarrow raises ArrowInvalid/OSError variants for non-Parquet input
+    except Exception as exc:  # noqa: BLE001 — pyarrow raises ArrowInvalid/OSError variants for non-Parquet input
         raise CorpusError(f"{path}: not a readable Parquet file ({exc})") from None
     table = RawTable(label=str(path), columns=list(pfile.schema_arrow.names))
     n = 0
@@ -38,7 +38,7 @@ def read_parquet(path: Path, problems: Problems) -> RawTable:
                     table.rows.append(RawRow(f"{path}:row {n}", rec, f"{path.stem}-{n}"))
     except CorpusError:
         raise  # a bad row under strict
-    except Exception as exc:  # a corrupt page/row group: pyarrow raises ArrowInvalid/OSError
+    except Exception as exc:  # noqa: BLE001 — a corrupt page/row group: pyarrow raises ArrowInvalid/OSError
         raise CorpusError(f"{path}: Parquet data unreadable after row {n} ({exc})") from None
     return table
 

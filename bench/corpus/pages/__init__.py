@@ -24,8 +24,21 @@ from bench.corpus.pages.common import PageError, ParsedPage, parse_date, split_b
 from bench.errors import CorpusError
 from bench.typed import suggest
 
-__all__ = ["Layout", "PageError", "ParsedPage", "register_layout", "unregister_layout", "layouts", "layout_names",
-           "get_layout", "parse_page", "detect_layout", "parse_date", "split_blocks", "join_broken_sentences"]
+__all__ = [
+    "Layout",
+    "PageError",
+    "ParsedPage",
+    "register_layout",
+    "unregister_layout",
+    "layouts",
+    "layout_names",
+    "get_layout",
+    "parse_page",
+    "detect_layout",
+    "parse_date",
+    "split_blocks",
+    "join_broken_sentences",
+]
 
 Parser = Callable[[list[list[str]]], ParsedPage]
 
@@ -45,6 +58,7 @@ _REGISTRY: dict[str, Layout] = {}
 
 def register_layout(name: str, parse: Parser | None = None, *, order: int = 100, description: str = "") -> Any:
     """Register a layout; with no ``parse`` it is a decorator. ValueError for a taken or reserved name."""
+
     def add(func: Parser) -> Parser:
         if name == "auto" or not name.isidentifier():
             raise ValueError(f"page layout name {name!r}: use a plain identifier other than 'auto'")
@@ -74,8 +88,9 @@ def get_layout(name: str) -> Layout:
     """The layout called ``name``; CorpusError with a did-you-mean and the list when there is none."""
     layout = _REGISTRY.get(name)
     if layout is None:
-        raise CorpusError(f"unknown page layout {name!r}{suggest(name, _REGISTRY)}; layouts: auto, "
-                          f"{', '.join(layout_names())}")
+        raise CorpusError(
+            f"unknown page layout {name!r}{suggest(name, _REGISTRY)}; layouts: auto, {', '.join(layout_names())}"
+        )
     return layout
 
 
@@ -94,8 +109,9 @@ def _parse_any(blocks: list[list[str]]) -> tuple[str, ParsedPage]:
     raise PageError("matches no known page layout (" + "; ".join(reasons) + "); set the layout to force one")
 
 
-def parse_page(text: str, page_id: str, layout: str = "auto", language: str = "en",
-               category: str | None = None) -> Article:
+def parse_page(
+    text: str, page_id: str, layout: str = "auto", language: str = "en", category: str | None = None
+) -> Article:
     """Parse one page's text into an Article with id ``page_id``.
 
     ``layout`` is ``auto`` or a registered layout. ``category`` (e.g. from the page's folder) is used
@@ -112,10 +128,18 @@ def parse_page(text: str, page_id: str, layout: str = "auto", language: str = "e
             parsed = _REGISTRY[name].parse(blocks)
         except PageError as exc:
             raise PageError(f"not a {layout!r} page: {exc}") from None
-    return Article(id=page_id, body="\n\n".join(parsed.paragraphs), headline=parsed.headline,
-                   standfirst=parsed.standfirst, language=language, source=parsed.source,
-                   url=parsed.url, date=parsed.date, category=parsed.category or category,
-                   meta={"layout": name, **parsed.meta})
+    return Article(
+        id=page_id,
+        body="\n\n".join(parsed.paragraphs),
+        headline=parsed.headline,
+        standfirst=parsed.standfirst,
+        language=language,
+        source=parsed.source,
+        url=parsed.url,
+        date=parsed.date,
+        category=parsed.category or category,
+        meta={"layout": name, **parsed.meta},
+    )
 
 
 # The built-in layouts register on import.

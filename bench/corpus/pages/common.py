@@ -14,8 +14,12 @@ __all__ = ["PageError", "ParsedPage", "split_blocks", "parse_date", "MAX_HEADLIN
 
 MAX_HEADLINE_WORDS = 30
 
-_MONTHS = {m.lower(): i for i, m in enumerate(
-    "January February March April May June July August September October November December".split(), 1)}
+_MONTHS = {
+    m.lower(): i
+    for i, m in enumerate(
+        "January February March April May June July August September October November December".split(), 1
+    )
+}
 _MONTHS.update({k[:3]: v for k, v in list(_MONTHS.items())})
 _MONTHS["sept"] = 9
 _MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))

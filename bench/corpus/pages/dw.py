@@ -26,14 +26,27 @@ _SKIP_TO = re.compile(r"^(?:\d+\.\s*)?Skip to\b", re.I)
 _MENU_ITEM = re.compile(r"^\d+\.\s+\S")
 # Footer: "Skip next section Explore more" and the headings of the site's footer sections.
 _FOOTER_START = re.compile(r"^(?:Skip next section\b|Skip previous section\b)", re.I)
-_FOOTER_HEADINGS = frozenset(h.lower() for h in (
-    "DW's Top Story", "Explore more", "More stories from DW", "Related content", "Related topics",
-    "Related Subjects", "Keywords", "Audios and videos on the topic", "More content"))
+_FOOTER_HEADINGS = frozenset(
+    h.lower()
+    for h in (
+        "DW's Top Story",
+        "Explore more",
+        "More stories from DW",
+        "Related content",
+        "Related topics",
+        "Related Subjects",
+        "Keywords",
+        "Audios and videos on the topic",
+        "More content",
+    )
+)
 # Photo/video credit line ending a caption block.
 _CREDIT = re.compile(r"^(?:Image|Images|Photo|Photos|Picture|Video|Bild|Foto)\s*:\s*\S", re.I)
 # Agency byline: editors' initials and/or agencies in brackets, e.g. "es/rt (AP, Reuters)".
-_BYLINE = re.compile(r"^(?:[a-z]{1,4}(?:\s*/\s*[a-z]{1,4})*\s*)?\((?:[A-Za-z][\w.&\- ]{0,20})"
-                     r"(?:\s*,\s*[A-Za-z][\w.&\- ]{0,20})*\)$|^[a-z]{1,4}(?:\s*/\s*[a-z]{1,4})+$")
+_BYLINE = re.compile(
+    r"^(?:[a-z]{1,4}(?:\s*/\s*[a-z]{1,4})*\s*)?\((?:[A-Za-z][\w.&\- ]{0,20})"
+    r"(?:\s*,\s*[A-Za-z][\w.&\- ]{0,20})*\)$|^[a-z]{1,4}(?:\s*/\s*[a-z]{1,4})+$"
+)
 _PERMALINK = re.compile(r"^Permalink\s+(https?://\S+)$", re.I)
 _SENTENCE_END = tuple(".!?…:;\"'”’»)]")
 
@@ -70,7 +83,7 @@ def _strip_caption(block: list[str], meta: dict[str, Any]) -> list[str]:
         if _CREDIT.match(line):
             caption = " ".join(block[:i])
             meta.setdefault("captions", []).append({"caption": caption or None, "credit": line})
-            return block[i + 1:]
+            return block[i + 1 :]
     return block
 
 
@@ -91,8 +104,8 @@ def _cut_byline(paragraphs: list[str], meta: dict[str, Any]) -> list[str]:
     for i, para in enumerate(paragraphs):
         if i > 0 and _BYLINE.match(para):
             meta["byline"] = para
-            if paragraphs[i + 1:]:
-                meta["after_byline"] = paragraphs[i + 1:]
+            if paragraphs[i + 1 :]:
+                meta["after_byline"] = paragraphs[i + 1 :]
             return paragraphs[:i]
     return paragraphs
 
@@ -108,13 +121,17 @@ def join_broken_sentences(paragraphs: list[str]) -> list[str]:
     return out
 
 
-@register_layout("dw", order=10, description="a news page saved as text as scraped from Deutsche Welle: "
-                 "menu, section, headline, date line, standfirst, body, byline, footer")
+@register_layout(
+    "dw",
+    order=10,
+    description="a news page saved as text as scraped from Deutsche Welle: "
+    "menu, section, headline, date line, standfirst, body, byline, footer",
+)
 def parse_dw(blocks: list[list[str]]) -> ParsedPage:
     date_index = _find_date_block(blocks)
     headline, section = _header(blocks, date_index)
     meta: dict[str, Any] = {}
-    rest = blocks[date_index + 1:]
+    rest = blocks[date_index + 1 :]
     url = next((m.group(1) for b in blocks for ln in b if (m := _PERMALINK.match(ln))), None)
     paragraphs = _cut_byline(_body_blocks(rest, meta), meta)
     if len(paragraphs) < 2:
@@ -122,6 +139,13 @@ def parse_dw(blocks: list[list[str]]) -> ParsedPage:
     # The site names itself in its menu and footer ("Skip to more DW sites", "More stories from DW").
     chrome = [ln for b in blocks for ln in b if _is_nav(ln) or _is_footer(ln)]
     source = "DW" if any(re.search(r"\bDW\b", ln) for ln in chrome) else None
-    return ParsedPage(headline=headline, standfirst=paragraphs[0], date=parse_date(blocks[date_index][0]),
-                      paragraphs=join_broken_sentences(paragraphs[1:]), category=section, source=source,
-                      url=url, meta=meta)
+    return ParsedPage(
+        headline=headline,
+        standfirst=paragraphs[0],
+        date=parse_date(blocks[date_index][0]),
+        paragraphs=join_broken_sentences(paragraphs[1:]),
+        category=section,
+        source=source,
+        url=url,
+        meta=meta,
+    )

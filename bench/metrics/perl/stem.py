@@ -34,16 +34,35 @@ _STEP1B_EED = re.compile("eed$")
 _STEP1B_ED = re.compile("(ed|ing)$")
 _STEP1B_ATE = re.compile("(at|bl|iz)$")
 _STEP1B_DOUBLE = re.compile(r"([^aeiouylsz])\1$")
-_STEP2 = re.compile("(ational|tional|enci|anci|izer|bli|alli|entli|eli|ousli|ization|ation|ator"
-                    "|alism|iveness|fulness|ousness|aliti|iviti|biliti|logi)$")
-_STEP2_MAP = {"ational": "ate", "tional": "tion", "enci": "ence", "anci": "ance", "izer": "ize",
-              "bli": "ble", "alli": "al", "entli": "ent", "eli": "e", "ousli": "ous",
-              "ization": "ize", "ation": "ate", "ator": "ate", "alism": "al", "iveness": "ive",
-              "fulness": "ful", "ousness": "ous", "aliti": "al", "iviti": "ive", "biliti": "ble",
-              "logi": "log"}
+_STEP2 = re.compile(
+    "(ational|tional|enci|anci|izer|bli|alli|entli|eli|ousli|ization|ation|ator"
+    "|alism|iveness|fulness|ousness|aliti|iviti|biliti|logi)$"
+)
+_STEP2_MAP = {
+    "ational": "ate",
+    "tional": "tion",
+    "enci": "ence",
+    "anci": "ance",
+    "izer": "ize",
+    "bli": "ble",
+    "alli": "al",
+    "entli": "ent",
+    "eli": "e",
+    "ousli": "ous",
+    "ization": "ize",
+    "ation": "ate",
+    "ator": "ate",
+    "alism": "al",
+    "iveness": "ive",
+    "fulness": "ful",
+    "ousness": "ous",
+    "aliti": "al",
+    "iviti": "ive",
+    "biliti": "ble",
+    "logi": "log",
+}
 _STEP3 = re.compile("(icate|ative|alize|iciti|ical|ful|ness)$")
-_STEP3_MAP = {"icate": "ic", "ative": "", "alize": "al", "iciti": "ic", "ical": "ic", "ful": "",
-              "ness": ""}
+_STEP3_MAP = {"icate": "ic", "ative": "", "alize": "al", "iciti": "ic", "ical": "ic", "ful": "", "ness": ""}
 _STEP4 = re.compile("(al|ance|ence|er|ic|able|ible|ant|ement|ou|ism|ate|iti|ous|ive|ize)$")
 _STEP4_MENT = re.compile("ment$")
 _STEP4_ENT = re.compile("ent$")
@@ -52,14 +71,14 @@ _STEP4_ION = re.compile("(s|t)(ion)$")
 
 def _step1(w: str) -> str:
     if m := _STEP1A_IES.search(w):
-        w = w[:m.start()] + m.group(1)
+        w = w[: m.start()] + m.group(1)
     elif m := _STEP1A_S.search(w):
-        w = w[:m.start()] + m.group(1)
+        w = w[: m.start()] + m.group(1)
     if m := _STEP1B_EED.search(w):
-        if _MGR0.search(w[:m.start()]):
+        if _MGR0.search(w[: m.start()]):
             w = w[:-1]
     elif m := _STEP1B_ED.search(w):
-        stem = w[:m.start()]
+        stem = w[: m.start()]
         if _HAS_V.search(stem):
             w = stem
             if _STEP1B_ATE.search(w):
@@ -77,27 +96,27 @@ def _step1(w: str) -> str:
 
 def _step234(w: str) -> str:
     if m := _STEP2.search(w):
-        stem = w[:m.start()]
+        stem = w[: m.start()]
         if _MGR0.search(stem):
             w = stem + _STEP2_MAP[m.group(1)]
     if m := _STEP3.search(w):
-        stem = w[:m.start()]
+        stem = w[: m.start()]
         if _MGR0.search(stem):
             w = stem + _STEP3_MAP[m.group(1)]
     if m := _STEP4.search(w):
-        stem = w[:m.start()]
+        stem = w[: m.start()]
         if _MGR1.search(stem):
             w = stem
     if m := _STEP4_MENT.search(w):
-        stem = w[:m.start()]
+        stem = w[: m.start()]
         if _MGR1.search(stem):
             w = stem
     if m := _STEP4_ENT.search(w):
-        stem = w[:m.start()]
+        stem = w[: m.start()]
         if _MGR1.search(stem):
             w = stem
     elif m := _STEP4_ION.search(w):
-        stem = w[:m.start()] + m.group(1)
+        stem = w[: m.start()] + m.group(1)
         if _MGR1.search(stem):
             w = stem
     return w

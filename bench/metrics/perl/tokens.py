@@ -78,7 +78,7 @@ def _cut_words(lines: list[str], limit: int) -> list[str]:
             kept.append(line)
             used += len(words)
         else:
-            kept.append(" ".join(words[:limit - used]))
+            kept.append(" ".join(words[: limit - used]))
             break
     return kept
 
@@ -93,7 +93,7 @@ def _joined_text(lines: list[str], options: TokenOptions) -> str:
                 text += (" " if used else "") + line
                 used += len(words)
             else:
-                text += (" " if used else "") + " ".join(words[:limit - used])
+                text += (" " if used else "") + " ".join(words[: limit - used])
                 break
         return text
     if options.length_limit_bytes:
@@ -103,7 +103,7 @@ def _joined_text(lines: list[str], options: TokenOptions) -> str:
                 text += (" " if used else "") + line
                 used += len(line)
             else:
-                text += (" " if used else "") + line[:limit - used]
+                text += (" " if used else "") + line[: limit - used]
                 break
         return text
     return " ".join(lines)

@@ -52,19 +52,28 @@ class Generation:
         if self.min_new_tokens < 0 or self.no_repeat_ngram_size < 0:
             raise ConfigError(f"{where}: min_new_tokens and no_repeat_ngram_size must be ≥ 0")
         if self.max_new_tokens is not None and self.min_new_tokens > self.max_new_tokens:
-            raise ConfigError(f"{where}: min_new_tokens ({self.min_new_tokens}) > max_new_tokens ({self.max_new_tokens})")
+            raise ConfigError(
+                f"{where}: min_new_tokens ({self.min_new_tokens}) > max_new_tokens ({self.max_new_tokens})"
+            )
 
     def kwargs(self, task: Task) -> dict[str, Any]:
         """Keyword arguments for ``generate`` (explicit, so the model's defaults cannot leak in)."""
         new = self.max_new_tokens if self.max_new_tokens is not None else 2 * task.max_words + 8
         # min_length: 0 overrides a model default such as BART-CNN's 56 (min_new_tokens replaces it when set)
         least = {"min_new_tokens": self.min_new_tokens} if self.min_new_tokens else {"min_length": 0}
-        return {"max_new_tokens": new, **least,
-                "num_beams": self.num_beams, "length_penalty": self.length_penalty,
-                "no_repeat_ngram_size": self.no_repeat_ngram_size,
-                "repetition_penalty": self.repetition_penalty, "do_sample": False,
-                "early_stopping": True if self.num_beams > 1 else None,
-                "temperature": None, "top_p": None, "top_k": None}
+        return {
+            "max_new_tokens": new,
+            **least,
+            "num_beams": self.num_beams,
+            "length_penalty": self.length_penalty,
+            "no_repeat_ngram_size": self.no_repeat_ngram_size,
+            "repetition_penalty": self.repetition_penalty,
+            "do_sample": False,
+            "early_stopping": True if self.num_beams > 1 else None,
+            "temperature": None,
+            "top_p": None,
+            "top_k": None,
+        }
 
 
 def check_per_target(mapping: dict[str, Any], where: str) -> None:
@@ -210,9 +219,15 @@ class HFSystem(System):
         if fill:
             self.fill_rows = max(self.fill_rows, len(batches[0]))
         for batch in batches:
-            texts = backoff.run(batch, lambda idx: self.generate(
-                [inputs[i] for i in idx], kwargs, task,
-                rows=min(self.fill_rows, backoff.limit or self.fill_rows) if fill else None))
+            texts = backoff.run(
+                batch,
+                lambda idx: self.generate(
+                    [inputs[i] for i in idx],
+                    kwargs,
+                    task,
+                    rows=min(self.fill_rows, backoff.limit or self.fill_rows) if fill else None,
+                ),
+            )
             for i, text in zip(batch, texts):
                 out[i] = text
         self.stats["oom_halvings"] += backoff.halvings
@@ -228,8 +243,9 @@ class HFSystem(System):
             longest = -(-longest // self.config.pad_to_multiple_of) * self.config.pad_to_multiple_of
         return -(-(longest + max_new_tokens) // 128) * 128
 
-    def generate(self, ids: Sequence[list[int]], kwargs: dict[str, Any], task: Task,
-                 rows: int | None = None) -> list[str]:
+    def generate(
+        self, ids: Sequence[list[int]], kwargs: dict[str, Any], task: Task, rows: int | None = None
+    ) -> list[str]:
         """Pad one batch, run ``generate`` and decode; counts batches and new tokens.
 
         ``rows``: fill the batch up to this many rows with copies of its last input (outputs dropped)."""
@@ -238,8 +254,12 @@ class HFSystem(System):
         n = len(ids)
         if rows is not None and n < rows:
             ids = list(ids) + [ids[-1]] * (rows - n)
-        enc = self.tokenizer.pad({"input_ids": list(ids)}, padding=True, return_tensors="pt",
-                                 pad_to_multiple_of=self.config.pad_to_multiple_of)
+        enc = self.tokenizer.pad(
+            {"input_ids": list(ids)},
+            padding=True,
+            return_tensors="pt",
+            pad_to_multiple_of=self.config.pad_to_multiple_of,
+        )
         enc = {k: v.to(self.device) for k, v in enc.items()}
         with torch.inference_mode():
             width = enc["input_ids"].shape[1]

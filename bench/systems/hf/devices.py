@@ -31,7 +31,7 @@ def check_device_spec(spec: str, where: str) -> None:
         raise ConfigError(f"{where}.device: {spec!r} is not a device; use auto, cpu, cuda, cuda:N or mps")
 
 
-def pick_device(spec: str) -> "torch.device":  # noqa: F821
+def pick_device(spec: str) -> torch.device:  # noqa: F821
     """Resolve a device spec to a ``torch.device``; asking for one this machine lacks raises SystemError_."""
     import torch
 
@@ -43,18 +43,21 @@ def pick_device(spec: str) -> "torch.device":  # noqa: F821
         return torch.device("cpu")
     if spec.startswith("cuda"):
         if not torch.cuda.is_available():
-            raise SystemError_(f"device {spec!r} asked for, but this machine has no CUDA GPU "
-                               f"(torch {torch.__version__}); use device: auto or cpu")
+            raise SystemError_(
+                f"device {spec!r} asked for, but this machine has no CUDA GPU "
+                f"(torch {torch.__version__}); use device: auto or cpu"
+            )
         index = int(spec.split(":")[1]) if ":" in spec else 0
         if index >= torch.cuda.device_count():
-            raise SystemError_(f"device {spec!r} asked for, but this machine has "
-                               f"{torch.cuda.device_count()} CUDA device(s) (cuda:0..)")
+            raise SystemError_(
+                f"device {spec!r} asked for, but this machine has {torch.cuda.device_count()} CUDA device(s) (cuda:0..)"
+            )
     if spec == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
         raise SystemError_("device 'mps' asked for, but Apple MPS is not available here; use device: auto or cpu")
     return torch.device(spec)
 
 
-def pick_dtype(spec: str, device: "torch.device") -> "torch.dtype":  # noqa: F821
+def pick_dtype(spec: str, device: torch.device) -> torch.dtype:  # noqa: F821
     """Resolve a dtype name; ``auto`` is bfloat16 on CUDA GPUs that support it, float32 elsewhere."""
     import torch
 
@@ -93,20 +96,23 @@ class OomBackoff:
         start = 0
         while start < len(batch):
             size = len(batch) - start if self.limit is None else min(self.limit, len(batch) - start)
-            chunk = batch[start:start + size]
+            chunk = batch[start : start + size]
             try:
                 out.extend(fn(chunk))
-            except Exception as exc:  # noqa: BLE001 - only OOM is handled, everything else re-raised
+            except Exception as exc:
                 if not is_oom(exc):
                     raise
                 _empty_cache()
                 if size == 1:
-                    raise SystemError_(f"{self.what}: out of memory on a single input; use a smaller model, "
-                                       "dtype: bfloat16, a lower max_input_tokens, or device: cpu") from None
+                    raise SystemError_(
+                        f"{self.what}: out of memory on a single input; use a smaller model, "
+                        "dtype: bfloat16, a lower max_input_tokens, or device: cpu"
+                    ) from None
                 self.limit = (size + 1) // 2
                 self.halvings += 1
-                log.warning("%s: out of memory at batch size %d; halving to %d and going on",
-                            self.what, size, self.limit)
+                log.warning(
+                    "%s: out of memory at batch size %d; halving to %d and going on", self.what, size, self.limit
+                )
                 continue
             start += size
         return out

@@ -34,8 +34,11 @@ def line_tables(token_texts: list[str], device: Any = "cpu") -> LineTables:
     def table(pred: Any) -> Any:
         return torch.tensor([bool(pred(t)) for t in token_texts], dtype=torch.bool, device=device)
 
-    return LineTables(newline=table(lambda t: "\n" in t), content=table(lambda t: t.strip()),
-                      content_then_newline=table(_CONTENT_THEN_BREAK.search))
+    return LineTables(
+        newline=table(lambda t: "\n" in t),
+        content=table(lambda t: t.strip()),
+        content_then_newline=table(_CONTENT_THEN_BREAK.search),
+    )
 
 
 def lines_done(new_tokens: Any, tables: LineTables) -> Any:

@@ -7,10 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bench.article import Article
 from bench.errors import SystemError_
 from bench.systems import Task, create
 from bench.systems.hf.loading import CACHE_ENV, cache_root, hash_directory, resolve_source, source_identity
-from bench.article import Article
 
 
 def test_directory_and_missing_paths(tmp_path: Path) -> None:
@@ -32,7 +32,7 @@ def test_hub_id_is_left_for_transformers() -> None:
 def test_plain_file_that_is_not_gguf(tmp_path: Path) -> None:
     f = tmp_path / "weights.bin"
     f.write_bytes(b"x")
-    with pytest.raises(SystemError_, match="not a .gguf"):
+    with pytest.raises(SystemError_, match=r"not a \.gguf"):
         resolve_source(str(f))
 
 

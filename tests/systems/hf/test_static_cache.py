@@ -37,8 +37,9 @@ def test_cache_length_covers_padding_and_only_grows(tiny_gemma: Path) -> None:
 
 
 @pytest.mark.parametrize("fixture", ["tiny_gemma", "tiny_gpt2"])  # sliding + full layers; absolute positions
-def test_static_cache_gives_dynamic_outputs_without_deprecation_warnings(fixture: str,
-                                                                       request: pytest.FixtureRequest) -> None:
+def test_static_cache_gives_dynamic_outputs_without_deprecation_warnings(
+    fixture: str, request: pytest.FixtureRequest
+) -> None:
     model_dir = request.getfixturevalue(fixture)
     dynamic = system(model_dir, batch_size=2).summarize(ARTS, TASK)
     with warnings.catch_warnings():

@@ -15,15 +15,15 @@ def done(rows: list[list[int]]) -> list[bool]:
 
 
 def test_line_with_content_then_break_stops() -> None:
-    assert done([[2, 3, 1]]) == [True]      # "foo \n"
-    assert done([[4, 0, 0]]) == [True]      # "bar\n" in one token
-    assert done([[2, 5, 0]]) == [True]      # "foo\nbaz": the break after foo ends the line
+    assert done([[2, 3, 1]]) == [True]  # "foo \n"
+    assert done([[4, 0, 0]]) == [True]  # "bar\n" in one token
+    assert done([[2, 5, 0]]) == [True]  # "foo\nbaz": the break after foo ends the line
 
 
 def test_leading_blank_lines_do_not_stop() -> None:
-    assert done([[1, 1, 3]]) == [False]     # "\n\n "
-    assert done([[1, 5, 2]]) == [False]     # "\n\nbazfoo": content, no break after it yet
-    assert done([[1, 2, 1]]) == [True]      # "\nfoo\n"
+    assert done([[1, 1, 3]]) == [False]  # "\n\n "
+    assert done([[1, 5, 2]]) == [False]  # "\n\nbazfoo": content, no break after it yet
+    assert done([[1, 2, 1]]) == [True]  # "\nfoo\n"
 
 
 def test_rows_are_independent() -> None:
