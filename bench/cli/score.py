@@ -71,6 +71,12 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=d.seed, help=f"bootstrap seed (default {d.seed})")
     p.add_argument("--json", action="store_true", help="print one JSON object instead of a table")
+    _add_perl_options(p)
+    p.set_defaults(func=run)
+    return p
+
+
+def _add_perl_options(p: argparse.ArgumentParser) -> None:
     perl, o = p.add_argument_group("ROUGE-1.5.5 options (--engine perl only)"), PerlOptions()
     perl.add_argument("--perl-stopwords", action="store_true", help="-s: remove the script's stopwords")
     perl.add_argument("--perl-limit-words", type=int, metavar="N", help="-l N: only the first N words count")
@@ -88,8 +94,6 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         default=o.scoring,
         help=f"-f: A averages over references, B takes the best (default {o.scoring})",
     )
-    p.set_defaults(func=run)
-    return p
 
 
 def read_lines(path: Path) -> list[str]:
