@@ -168,7 +168,9 @@ def _tests(grid: Grid, variants: dict[str, list[float | None]], human: np.ndarra
     return out
 
 
-def _check(settings: Settings, judgments: Sequence[Judgment], variants: dict[str, list[float | None]]) -> list[str]:
+def _check(settings: Settings, judgments: Sequence[Judgment], specs: Sequence[MetricSpec]) -> list[str]:
+    """Check aspects, tests and levels before any scoring; the aspects to report."""
+    variants = [variant_name(spec.label, c.key) for spec in specs for c in spec.metric.columns()]
     known = aspects_of(judgments)
     aspects = list(settings.aspects or known)
     for aspect in aspects:
@@ -188,8 +190,10 @@ def meta_evaluate(judgments: Sequence[Judgment], specs: Sequence[MetricSpec], se
                   cache_dir: Path | None = None) -> MetaEval:
     """Correlate every metric column of ``specs`` with every human aspect; see the module docstring."""
     signature = {"meta-eval": settings.signature()}
+    aspects = _check(settings, judgments, specs)
     variants = _variants(judgments, specs, cache_dir, signature)
-    aspects = _check(settings, judgments, variants)
+    for name in {n for pair in settings.tests for n in pair} - set(variants):
+        raise MetricError(f"--test: metric column {name!r} is undefined on every judged summary; test another")
     result = MetaEval([], signature, len(judgments))
     for group, indices in _groups(judgments, settings.group_by).items():
         grid = build_grid(judgments, indices)
