@@ -106,16 +106,24 @@ def variant_name(label: str, key: str) -> str:
 
 
 def _variants(judgments: Sequence[Judgment], specs: Sequence[MetricSpec], cache_dir: Path | None,
-              signature: dict[str, str]) -> dict[str, list[float | None]]:
+              signature: dict[str, str], notes: list[str]) -> dict[str, list[float | None]]:
+    """Per metric column, its value on every judgment; columns undefined or constant everywhere (e.g. article
+    statistics when the judgments have no article) are left out with a note."""
     out: dict[str, list[float | None]] = {}
+    constant: list[str] = []
     for spec in specs:
         values, sig, fresh = score_judgments(judgments, spec.metric, cache_dir)
         log.info("meta-eval: %s scored %d distinct new summaries (the rest from the cache)", spec.label, fresh)
         signature[spec.label] = sig
         for column in spec.metric.columns():
             col = [row.get(column.key) for row in values]
-            if any(v is not None and not math.isnan(v) for v in col):
+            defined = {v for v in col if v is not None and not math.isnan(v)}
+            if len(defined) > 1:
                 out[variant_name(spec.label, column.key)] = col
+            else:
+                constant.append(variant_name(spec.label, column.key))
+    if constant:
+        notes.append(f"left out, undefined or constant on every summary: {', '.join(constant)}")
     return out
 
 
@@ -191,10 +199,10 @@ def meta_evaluate(judgments: Sequence[Judgment], specs: Sequence[MetricSpec], se
     """Correlate every metric column of ``specs`` with every human aspect; see the module docstring."""
     signature = {"meta-eval": settings.signature()}
     aspects = _check(settings, judgments, specs)
-    variants = _variants(judgments, specs, cache_dir, signature)
-    for name in {n for pair in settings.tests for n in pair} - set(variants):
-        raise MetricError(f"--test: metric column {name!r} is undefined on every judged summary; test another")
     result = MetaEval([], signature, len(judgments))
+    variants = _variants(judgments, specs, cache_dir, signature, result.notes)
+    for name in {n for pair in settings.tests for n in pair} - set(variants):
+        raise MetricError(f"--test: metric column {name!r} is undefined or constant on every judged summary")
     for group, indices in _groups(judgments, settings.group_by).items():
         grid = build_grid(judgments, indices)
         if grid.dropped_docs:

@@ -85,3 +85,11 @@ def test_user_mistakes_are_one_line_errors(subset: Path, tmp_path: Path, argv: l
                                            capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(BenchError, match=words):
         _run([str(subset), "--bootstrap", "10", "--cache-dir", str(tmp_path), *argv], capsys)
+
+
+def test_columns_without_information_are_left_out_with_a_note(subset: Path, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    # REALSumm has no articles: extra's article statistics are constant (or undefined) on every summary
+    text = _run([str(subset), "--metrics", "extra", "--bootstrap", "10", "--cache-dir", str(tmp_path)], capsys)
+    assert "extra.pred_words" in text and "extra.novel_1gram " not in text
+    assert "note: left out, undefined or constant on every summary: " in text and "extra.coverage" in text
