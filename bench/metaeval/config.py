@@ -24,6 +24,7 @@ import yaml
 from bench.errors import ConfigError
 from bench.metaeval.evaluate import MetricSpec
 from bench.metrics.base import create_metric
+from bench.typed import suggest
 
 __all__ = ["MetaEvalConfig", "load_config", "build_specs"]
 
@@ -52,7 +53,8 @@ def load_config(path: Path) -> MetaEvalConfig:
         raise ConfigError(f"{path}: expected a mapping with keys {', '.join(_KEYS)}")
     unknown = [k for k in data if k not in _KEYS]
     if unknown:
-        raise ConfigError(f"{path}: unknown key {unknown[0]!r}; known: {', '.join(_KEYS)}")
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r}{suggest(str(unknown[0]), _KEYS)}; "
+                          f"known: {', '.join(_KEYS)}")
     metrics = data.get("metrics", {"rouge": {}})
     if not isinstance(metrics, dict) or not metrics:
         raise ConfigError(f"{path}: metrics: expected a mapping like {{rouge: {{engine: fast}}}}")

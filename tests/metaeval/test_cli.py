@@ -93,3 +93,24 @@ def test_columns_without_information_are_left_out_with_a_note(subset: Path, tmp_
     text = _run([str(subset), "--metrics", "extra", "--bootstrap", "10", "--cache-dir", str(tmp_path)], capsys)
     assert "extra.pred_words" in text and "extra.novel_1gram " not in text
     assert "note: left out, undefined or constant on every summary: " in text and "extra.coverage" in text
+
+
+def test_config_file_two_settings_of_one_metric(subset: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "meta.yaml"
+    config.write_text(f"judgments: {subset}\nbootstrap: 30\nlevels: [system, global]\n"
+                      "metrics:\n  rouge: {engine: fast, types: [rouge2]}\n"
+                      "  rouge@ref: {engine: reference, types: [rouge2]}\n")
+    out = json.loads(_run(["--config", str(config), "--json", "--cache-dir", str(tmp_path)], capsys))
+    rows = {(r["metric"], r["level"]): r for r in out["rows"]}
+    assert set(out["signature"]) == {"meta-eval", "rouge", "rouge@ref"}
+    # the fast engine gives rouge-score's numbers, so both settings correlate identically, CIs included
+    for level in ("system", "global"):
+        assert rows[("rouge2.recall", level)] | {"metric": ""} == rows[("rouge2@ref.recall", level)] | {"metric": ""}
+
+
+def test_bad_config_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "meta.yaml"
+    config.write_text("metrics: {rouge: {}}\ngroupby: family\n")
+    with pytest.raises(BenchError, match=r"""meta.yaml: unknown key 'groupby' \(did you mean "group_by"\?\)"""):
+        _run(["--config", str(config)], capsys)
