@@ -89,7 +89,8 @@ def _footer(result: MetaEval) -> list[str]:
 
 
 def _tests_text(tests: list[PairTest]) -> list[str]:
-    out = ["", "paired permutation tests (two-sided; Δ = first − second):"]
+    out = ["", "paired permutation tests (two-sided; Δ = first − second; cells swapped, so systems are held fixed: "
+                "with few systems read the system-level CIs too):"]
     for t in tests:
         where = f"{t.group}, " if t.group else ""
         delta = "n/a" if math.isnan(t.delta) else f"{t.delta:+.3f}"
