@@ -74,7 +74,8 @@ def score_judgments(judgments: Sequence[Judgment], metric: Metric,
                     cache_dir: Path | None) -> tuple[list[Values], str, int]:
     """Per-judgment values of ``metric``, its signature and how many distinct items were newly scored.
 
-    Identical items (e.g. one output listed under two systems) are scored once. ``cache_dir`` None
+    Identical items (e.g. one output listed under two systems) are scored once. A metric with ``idf``
+    on is given every item in one call (its weights come from all references). ``cache_dir`` None
     disables the cache.
     """
     keys = [item_key(j) for j in judgments]
@@ -87,8 +88,13 @@ def score_judgments(judgments: Sequence[Judgment], metric: Metric,
         known = _read_cache(path)
     todo = list(dict.fromkeys(k for k in keys if k not in known))
     first = {k: j for k, j in zip(keys, judgments)}
-    for start in range(0, len(todo), CHUNK):
-        chunk = todo[start:start + CHUNK]
+    # idf weights depend on every reference scored together: score all items in one call, as a run does
+    whole = bool(getattr(metric.config, "idf", False))
+    if whole and todo:
+        todo = list(dict.fromkeys(keys))
+    step = max(len(todo), 1) if whole else CHUNK
+    for start in range(0, len(todo), step):
+        chunk = todo[start:start + step]
         values = metric.score([_item(first[k]) for k in chunk])
         rows = list(zip(chunk, values))
         known.update(rows)
