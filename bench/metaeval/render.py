@@ -121,4 +121,5 @@ def to_markdown(result: MetaEval) -> str:
         out += [f"| {r.metric} | " + " | ".join(_cell(r, c) for c in COEFFICIENTS) + " |" for r in rows]
         out.append("")
     out += [f"`{k}: {v}`  " for k, v in result.signature.items()]
+    out += [f"Note: {n}  " for n in dict.fromkeys(result.notes)]
     return "\n".join(out) + "\n"
