@@ -114,3 +114,14 @@ def test_bad_config_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixt
     config.write_text("metrics: {rouge: {}}\ngroupby: family\n")
     with pytest.raises(BenchError, match=r"""meta.yaml: unknown key 'groupby' \(did you mean "group_by"\?\)"""):
         _run(["--config", str(config)], capsys)
+
+
+def test_csv_and_markdown_outputs(subset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    common = [str(subset), "--bootstrap", "10", "--levels", "global", "--cache-dir", str(tmp_path)]
+    text = _run([*common, "--csv", "--out", str(tmp_path / "out.csv")], capsys)
+    assert text == (tmp_path / "out.csv").read_text()
+    header, first = text.splitlines()[:2]
+    assert header.startswith("metric,aspect,level,group,n_docs,n_systems,kendall,kendall_lo,kendall_hi,")
+    assert first.startswith("rouge1.precision,litepyramid_recall,global,,20,25,")
+    md = _run([*common, "--markdown"], capsys)
+    assert "| metric | Kendall τ-b | Spearman | Pearson |" in md and "`rouge: rouge|engine:" in md
