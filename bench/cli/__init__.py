@@ -21,7 +21,7 @@ from bench.errors import BenchError
 __all__ = ["main", "build_parser", "EXIT_READER_GONE"]
 
 # Order is the order shown in --help. A module listed here must exist.
-COMMANDS = ("run", "score", "compare", "leaderboard", "report", "ingest", "corpus_stats", "systems")
+COMMANDS = ("run", "score", "compare", "leaderboard", "report", "meta_eval", "ingest", "corpus_stats", "systems")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -148,3 +148,6 @@ class ExtraMetric(Metric):
         boot = f"|boot:{getattr(self.config, 'bootstrap', 1000)}|seed:{getattr(self.config, 'seed', 12345)}"
         head, sep, version = base.rpartition("|version:")
         return f"{head}{boot}{sep}{version}" if sep else base + boot
+
+
+from bench.metrics import bertscore, nli  # noqa: E402,F401  (registers bertscore and nli-faithfulness)
