@@ -106,8 +106,10 @@ def _footer(result: MetaEval) -> list[str]:
 def _tests_text(tests: list[PairTest]) -> list[str]:
     out = [
         "",
-        "paired permutation tests (two-sided; Δ = first − second; cells swapped, so systems are held fixed: "
-        "with few systems read the system-level CIs too):",
+        (
+            "paired permutation tests (two-sided; Δ = first − second; cells swapped, so systems are held fixed: "
+            "with few systems read the system-level CIs too):"
+        ),
     ]
     for t in tests:
         where = f"{t.group}, " if t.group else ""

@@ -88,7 +88,7 @@ def score_judgments(
         path, sig_path = folder / f"{metric_key(metric)}.jsonl", folder / f"{metric_key(metric)}.sig"
         known = _read_cache(path)
     todo = list(dict.fromkeys(k for k in keys if k not in known))
-    first = {k: j for k, j in zip(keys, judgments)}
+    first = dict(zip(keys, judgments))
     # idf weights depend on every reference scored together: score all items in one call, as a run does
     whole = bool(getattr(metric.config, "idf", False))
     if whole and todo:

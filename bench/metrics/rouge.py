@@ -4,7 +4,7 @@ Like sacrebleu: build :class:`Rouge` from a :class:`RougeConfig`, call :meth:`Ro
 predictions and references (one string, or several for multi-reference), and print
 :meth:`Rouge.signature` beside every number, e.g.::
 
-    rouge|engine:fast-rouge-score-rs-0.2.1|nrefs:1|lang:en|tok:rouge-score|stem:porter|split:rules-v1|boot:1000|seed:12345|version:0.1.0
+    rouge|engine:fast-rouge-score-rs-0.2.1|nrefs:1|lang:en|tok:rouge-score|stem:porter|split:rules-v2|boot:1000|seed:12345|version:0.1.0
 
 Engines (:mod:`bench.metrics.engines`): ``reference`` (rouge-score), ``fast`` (rouge-score-rs, the same
 numbers) and ``perl`` (ROUGE-1.5.5 port; its ``flags:`` follow the engine). ``auto`` picks ``fast`` when
@@ -26,7 +26,7 @@ as English). :meth:`Rouge.warnings` gives one ready line per problem, with the f
 once (``logging.warning``) when it first shows.
 
 rougeLsum (and every perl type) reads one sentence per line, split by the project's sentence splitter,
-named ``split:rules-v1``; the field is dropped when no type uses sentences.
+named ``split:rules-v2``; the field is dropped when no type uses sentences.
 """
 
 from __future__ import annotations

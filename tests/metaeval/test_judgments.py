@@ -49,7 +49,7 @@ def test_bad_line_names_file_line_and_field(tmp_path: Path, bad, words: str) -> 
 
 
 def test_duplicate_summary_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(CorpusError, match="j.jsonl:2: doc_id '1' × system 'a' repeats line 1"):
+    with pytest.raises(CorpusError, match=r"j\.jsonl:2: doc_id '1' × system 'a' repeats line 1"):
         load_judgments(_write(tmp_path, [GOOD, GOOD]))
 
 

@@ -100,4 +100,4 @@ def test_labels_it_cannot_read_are_a_clear_error(tmp_path: Path) -> None:
 
 def test_signature_names_model_chunking_and_versions(tiny_nli: Path) -> None:
     sig = create_metric("nli-faithfulness", {"model": str(tiny_nli)}, "t").signature()
-    assert sig.startswith(f"nli-faithfulness|model:{tiny_nli}|chunk:1sent|split:rules-v1|") and "transformers:" in sig
+    assert sig.startswith(f"nli-faithfulness|model:{tiny_nli}|chunk:1sent|split:rules-v2|") and "transformers:" in sig
