@@ -190,5 +190,12 @@ def detect_format(path: Path) -> str:
     return fmt.name
 
 
-# The built-in formats register on import. Order matters only where two could claim the same folder.
-from bench.corpus.formats import delimited, hf, jsonl, pages, parquet  # noqa: E402,F401  (registers them)
+# The built-in formats register on import, in this order (the order help texts and errors list them; it
+# also decides which of two formats claiming the same folder wins), so the imports are not sorted.
+# isort: off
+from bench.corpus.formats import jsonl  # noqa: E402,F401
+from bench.corpus.formats import delimited  # noqa: E402,F401
+from bench.corpus.formats import parquet  # noqa: E402,F401
+from bench.corpus.formats import hf  # noqa: E402,F401
+from bench.corpus.formats import pages  # noqa: E402,F401
+# isort: on
