@@ -107,3 +107,25 @@ def test_a_failed_system_is_shown_with_its_error(tmp_path):
     )
     assert '<div class="failures"><b>1 system × target failed</b>' in html
     assert "Test CPU (2 CPUs); NVIDIA H200" in html  # the machine from the manifest
+
+
+def test_systems_on_different_articles_are_ranked_on_the_common_ones(tmp_path):
+    from tests.render.test_compare import A, make_run
+
+    # S scored h1 and h2 only: on those S averages 0.55 and A 0.15 (A's own mean over h1..h4 is 0.25)
+    path = make_run(tmp_path, "hand-sample", {"A": A, "S": [0.5, 0.6]}, extra={"S": {"n": 2}})
+    html = build_report(open_run(path))
+    board = re.search(r'<table class="board" id="leaderboard-headline">(.*?)</table>', html, re.S).group(1)
+    rows = re.findall(
+        r"<tr[^>]*><td class=num>([^<]*)</td><td class=sys>([^<]*)</td><td>[^<]*</td>"
+        r"<td class=num>(\d+)</td><td class=\"num[^\"]*\">([\d.]+)",
+        board,
+    )
+    # ranked on the two common articles, then each system's own mean (also ordered by score), unranked
+    assert rows == [
+        ("1", "S", "2", "55.00"),
+        ("2", "A", "2", "15.00"),
+        ("–", "S", "2", "55.00"),
+        ("–", "A", "4", "25.00"),
+    ]
+    assert "not ranked: the article sets differ" in board
