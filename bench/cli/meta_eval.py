@@ -109,7 +109,7 @@ def _cache_dir(args: argparse.Namespace) -> Path | None:
         return None
     if args.cache_dir:
         return args.cache_dir
-    from bench.systems.hf.loading import cache_root
+    from bench.sources import cache_root
 
     return cache_root()
 

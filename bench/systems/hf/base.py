@@ -23,10 +23,10 @@ from typing import Any, ClassVar, Literal
 
 from bench.article import TARGETS, Article
 from bench.errors import ConfigError, SystemError_
+from bench.sources import ModelSource, resolve_source, weights_identity
 from bench.systems.base import System, Task
 from bench.systems.batching import length_sorted_batches
 from bench.systems.hf.devices import OomBackoff, check_device_spec, pick_device, pick_dtype
-from bench.systems.hf.loading import ModelSource, resolve_source, weights_identity
 
 __all__ = ["Generation", "HFSettings", "HFSystem", "check_per_target"]
 

@@ -18,33 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.errors import SystemError_
+from bench.sources import ModelSource, cache_root
 
-# Re-exported for the modules that still import them from here; new code imports them from bench.sources.
-from bench.sources import (
-    CACHE_ENV,
-    ModelSource,
-    cache_root,
-    hash_directory,
-    resolve_source,
-    sha256_file,
-    source_identity,
-    weights_identity,
-)
-
-__all__ = [
-    "CACHE_ENV",
-    "ModelSource",
-    "cache_root",
-    "resolve_source",
-    "source_identity",
-    "weights_identity",
-    "load_tokenizer",
-    "load_model",
-    "load_error",
-    "pretrained_location",
-    "sha256_file",
-    "hash_directory",
-]
+__all__ = ["load_tokenizer", "load_model", "load_error", "pretrained_location"]
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ import pytest
 
 from bench.article import Article
 from bench.errors import SystemError_
+from bench.sources import CACHE_ENV, cache_root, hash_directory, resolve_source, source_identity
 from bench.systems import Task, create
-from bench.systems.hf.loading import CACHE_ENV, cache_root, hash_directory, resolve_source, source_identity
 
 
 def test_directory_and_missing_paths(tmp_path: Path) -> None:
