@@ -23,12 +23,14 @@ class Behaviour:
     models: tuple[str, ...] = ("stub-model",)
     delay: float = 0.0
     requests: list[dict[str, Any]] = field(default_factory=list)
+    in_flight: int = 0
+    max_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def article_words(payload: dict[str, Any], n: int) -> str:
     text = payload.get("prompt") or payload["messages"][-1]["content"]
-    body = text.split("Article:", 1)[-1]
+    body = text.rsplit("Article:", 1)[-1]
     return " ".join(re.findall(r"\S+", body)[:n])
 
 
@@ -78,8 +80,15 @@ class _Handler(BaseHTTPRequestHandler):
         if payload.get("model") not in b.models:
             self._json(404, {"error": {"message": f"The model `{payload.get('model')}` does not exist."}})
             return
-        if b.delay:
-            time.sleep(b.delay)
+        with b.lock:
+            b.in_flight += 1
+            b.max_in_flight = max(b.max_in_flight, b.in_flight)
+        try:
+            if b.delay:
+                time.sleep(b.delay)
+        finally:
+            with b.lock:
+                b.in_flight -= 1
         self._answer(payload)
 
     def _answer(self, payload: dict[str, Any]) -> None:
