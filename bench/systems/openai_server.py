@@ -186,9 +186,9 @@ class OpenAIServer(System):
         words = len(answer.text.split())
         if (tokens is not None and tokens > limit) or words > limit:
             got = f"{tokens} tokens" if tokens is not None and tokens > limit else f"{words} words"
-            raise SystemError_(f"{self.name}: {self.config.base_url} ignored max_tokens: {limit} (article {article.id}: "
-                               f"{got}); the server does not honour the limit — use its own length option or "
-                               "another server")
+            raise SystemError_(f"{self.name}: {self.config.base_url} ignored max_tokens: {limit} "
+                               f"(article {article.id}: {got}); the server does not honour the limit — use its "
+                               "own length option or another server")
 
     def _explain(self, failure: Failure, attempts: int, what: str) -> str:
         """One line: what failed, the HTTP status and server message, and the fix."""
@@ -204,8 +204,10 @@ class OpenAIServer(System):
             return f"{head}: {message}; is base_url the API root (usually ending in /v1)?"
         if failure.status == 401:
             if c.api_key_env:
-                return f"{head}: HTTP 401, the server refused the key in ${c.api_key_env}; set {c.api_key_env} to a valid key"
-            return f"{head}: HTTP 401, the server wants an API key; set api_key_env: to the NAME of the variable holding it"
+                return (f"{head}: HTTP 401, the server refused the key in ${c.api_key_env}; "
+                        f"set {c.api_key_env} to a valid key")
+            return (f"{head}: HTTP 401, the server wants an API key; "
+                    "set api_key_env: to the NAME of the variable holding it")
         if failure.status == 404 and self._client is not None and what != "the model list":
             offered = self._offered()
             if offered is not None and c.model not in offered:
@@ -222,6 +224,11 @@ class OpenAIServer(System):
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
+
+    def prediction_extras(self) -> list[dict[str, int | None]]:
+        """Per prediction of the last :meth:`summarize` call, same order: prompt/completion tokens and
+        attempts (for a runner that stores extras beside each prediction)."""
+        return list(self.last_usage)
 
     def run_stats(self) -> dict[str, Any]:
         stats = {"base_url": self.config.base_url, "model": self.config.model, **self.counters.to_dict(),
