@@ -76,6 +76,13 @@ def test_401_names_the_variable_and_never_the_key(monkeypatch):
     assert "sk-wrong-key-123456" not in message
 
 
+def test_a_server_message_that_repeats_the_key_is_scrubbed(monkeypatch):
+    monkeypatch.setenv("BENCH_TEST_KEY", "sk-live-abcdef987654")
+    with StubServer(Behaviour(answer="leak")) as url:
+        message = _fail(url, api_key_env="BENCH_TEST_KEY")
+    assert message.endswith("HTTP 400: bad request with Bearer ***") and "sk-live-abcdef987654" not in message
+
+
 def test_missing_key_variable_is_one_line_before_any_request(monkeypatch):
     monkeypatch.delenv("BENCH_TEST_KEY", raising=False)
     behaviour = Behaviour()

@@ -18,7 +18,7 @@ from typing import Any
 
 @dataclass
 class Behaviour:
-    answer: str = "echo"  # echo | no-choices | html | long | no-usage
+    answer: str = "echo"  # echo | no-choices | html | long | no-usage | leak
     key: str | None = None  # when set, requests must carry "Authorization: Bearer <key>"
     models: tuple[str, ...] = ("stub-model",)
     delay: float = 0.0
@@ -93,6 +93,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _answer(self, payload: dict[str, Any]) -> None:
         b = self.behaviour
+        if b.answer == "leak":  # a server whose error message repeats the key it was sent
+            self._json(400, {"error": {"message": f"bad request with {self.headers.get('Authorization')}"}})
+            return
         if b.answer == "html":
             self._send(200, b"<html><body>Welcome to the web UI</body></html>", "text/html")
             return
