@@ -57,9 +57,9 @@ def slow_server(latency: float) -> tuple[ThreadingHTTPServer, str]:
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/v1"
 
 
-def articles(n: int) -> list[Article]:
-    if BBC.exists():
-        with open(BBC, encoding="utf-8") as fh:
+def articles(n: int, corpus: Path) -> list[Article]:
+    if corpus.exists():
+        with open(corpus, encoding="utf-8") as fh:
             rows = [json.loads(line) for _, line in zip(range(n), fh)]
         return [Article(id=str(r["id"]), body=r["body"], headline=r.get("headline")) for r in rows]
     return [Article(id=f"a{i}", body=f"Article {i} says something happened today.", headline="x") for i in range(n)]
@@ -82,13 +82,14 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=64)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--latency", type=float, default=0.2)
+    parser.add_argument("--corpus", type=Path, default=BBC, help="JSONL articles (default: the shared BBC copy)")
     args = parser.parse_args()
     httpd, url = slow_server(args.latency)
-    arts = articles(args.articles)
+    arts = articles(args.articles, args.corpus)
     one = rate(url, arts, 1)
     many = rate(url, arts, args.concurrency)
     httpd.shutdown()
-    print(json.dumps({"articles": len(arts), "latency_s": args.latency, "concurrency_1_articles_per_s": round(one, 2),
+    print(json.dumps({"articles": len(arts), "corpus": str(args.corpus) if args.corpus.exists() else "synthetic", "latency_s": args.latency, "concurrency_1_articles_per_s": round(one, 2),
                       f"concurrency_{args.concurrency}_articles_per_s": round(many, 2),
                       "speedup": round(many / one, 2)}))
 
