@@ -69,6 +69,7 @@ def rate(url: str, arts: list[Article], concurrency: int) -> float:
     system = create({"name": f"c{concurrency}", "kind": "openai", "base_url": url, "model": "stub",
                      "check_model": False, "concurrency": concurrency}, "bench")
     system.load()
+    system.summarize(arts[:concurrency], Task("headline", 12))  # warm-up: connections, first-call imports
     start = time.perf_counter()
     out = system.summarize(arts, Task("headline", 12))
     seconds = time.perf_counter() - start
