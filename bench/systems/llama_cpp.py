@@ -27,11 +27,18 @@ from bench.systems.hf.base import check_per_target
 from bench.systems.hf.loading import ModelSource, resolve_source, weights_identity
 from bench.systems.prompts import DEFAULT_PROMPTS, Example, build_messages, build_prompt, check_template, clean_output
 
-__all__ = ["LlamaCpp"]
+__all__ = ["LlamaCpp", "default_threads"]
 
 log = logging.getLogger(__name__)
 
 _CONTENT_THEN_BREAK = re.compile(r"\S[^\n]*\n")
+
+
+def default_threads() -> int:
+    """Half the CPUs this process may use, at least 1: about the physical cores on SMT machines, which is
+    llama.cpp's own default. More threads than free cores is far slower, not faster: its threads spin at
+    every barrier, and on a shared 2-core machine 2 threads ran 5-10× slower than 1."""
+    return max(1, len(os.sched_getaffinity(0)) // 2)
 
 
 @register("llama-cpp")
@@ -50,7 +57,7 @@ class LlamaCpp(System):
         stop_at_newline: bool = True
         seed: int = 0
         n_ctx: int = 2048
-        n_threads: int | None = None  # None: every core this process may use
+        n_threads: int | None = None  # None: half the cores this process may use (see default_threads)
         n_batch: int = 512
         n_gpu_layers: int = 0
 
@@ -103,7 +110,7 @@ class LlamaCpp(System):
             raise SystemError_(f"{self.name}: kind llama-cpp needs llama-cpp-python; "
                                'pip install -e ".[llama-cpp]" (it builds from source, ~5 min)') from None
         c = self.config
-        threads = c.n_threads or len(os.sched_getaffinity(0))
+        threads = c.n_threads or default_threads()
         try:
             self.llm = Llama(model_path=self.source().location, n_ctx=c.n_ctx, n_threads=threads, n_batch=c.n_batch,
                              n_gpu_layers=c.n_gpu_layers, seed=c.seed, verbose=False)

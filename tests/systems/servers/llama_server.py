@@ -34,7 +34,7 @@ def gguf_path() -> Path:
 class LlamaServer:
     """``with LlamaServer(log_dir) as server:`` → ``server.url`` (ends in /v1); stopped on exit."""
 
-    def __init__(self, log_dir: Path, n_ctx: int = 2048, threads: int = 2) -> None:
+    def __init__(self, log_dir: Path, n_ctx: int = 2048, threads: int = 1) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/v1"
         self.log_path = log_dir / "llama-server.log"
