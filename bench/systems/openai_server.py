@@ -31,7 +31,7 @@ from bench.errors import SystemError_
 from bench.systems.base import System, Task, register
 from bench.systems.prompts import DEFAULT_PROMPTS, Example, build_messages, build_prompt, clean_output
 from bench.systems.server.calls import Answer, Caller, Counters, RequestFailed
-from bench.systems.server.retry import Failure, RetryPolicy, classify, one_line
+from bench.systems.server.retry import Failure, RetryPolicy, classify
 from bench.systems.server.settings import IDENTITY_FIELDS, ServerSettings
 from bench.typed import to_plain
 

@@ -103,6 +103,8 @@ def test_a_run_against_the_real_server_then_a_rerun_sends_nothing(clean_run):
     assert stats["prompt_tokens"] > 14 * 30 and 0 < stats["completion_tokens"] <= 7 * 16 + 7 * 32
     again = execute(load_config(tmp / "clean.yaml"), output_root=tmp / "results")
     assert sum(u.generated for u in again.units) == 0 and sum(u.reused for u in again.units) == 14
+    [stats] = [s["stats"] for s in json.loads((again.run_dir / "manifest.json").read_text())["systems"]]
+    assert stats["requests"] == 0
     assert _predictions(again.run_dir) == preds
 
 

@@ -4,7 +4,6 @@ seed, vLLM's extra fields passed through, bodies cut to ``max_input_words``, and
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 

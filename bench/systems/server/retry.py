@@ -10,6 +10,7 @@ an answer) fails at once: repeating it cannot help.
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from collections.abc import Mapping
@@ -58,7 +59,7 @@ def parse_retry_after(headers: Mapping[str, str] | None) -> float | None:
             if parsed is None:
                 continue
             seconds = email.utils.mktime_tz(parsed) - time.time()
-        if seconds != seconds or seconds == float("inf"):  # NaN / inf
+        if not math.isfinite(seconds):
             return None
         return max(0.0, seconds)
     return None
