@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import re
 import string
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from bench.article import TARGETS, Article
 from bench.errors import ConfigError
 
-__all__ = ["PLACEHOLDERS", "DEFAULT_PROMPTS", "Example", "check_template", "render", "build_prompt", "clean_output"]
+__all__ = [
+    "PLACEHOLDERS",
+    "DEFAULT_PROMPTS",
+    "Example",
+    "check_template",
+    "render",
+    "build_messages",
+    "build_prompt",
+    "clean_output",
+]
 
 PLACEHOLDERS = ("body", "headline", "standfirst", "max_words", "target")
 
@@ -76,6 +85,31 @@ def _answer(example: Example, target: str) -> str:
     return value
 
 
+def build_messages(
+    template: str,
+    article: Article,
+    body: str,
+    target: str,
+    max_words: int,
+    examples: Sequence[Example] = (),
+    system: str | None = None,
+) -> list[dict[str, str]]:
+    """The chat turns for one article: optional system turn, a user/assistant pair per few-shot example,
+    then the article's user turn. Chat servers (``kind: openai``) send these as they are."""
+
+    def fill(ex_body: str, src: Article | Example) -> str:
+        return render(template, ex_body, target, max_words, src.headline, src.standfirst)
+
+    messages: list[dict[str, str]] = [{"role": "system", "content": system}] if system else []
+    for ex in examples:
+        messages += [
+            {"role": "user", "content": fill(ex.body, ex)},
+            {"role": "assistant", "content": _answer(ex, target)},
+        ]
+    messages.append({"role": "user", "content": fill(body, article)})
+    return messages
+
+
 def build_prompt(
     tokenizer: Any,
     template: str,
@@ -92,16 +126,10 @@ def build_prompt(
     def fill(ex_body: str, src: Article | Example) -> str:
         return render(template, ex_body, target, max_words, src.headline, src.standfirst)
 
-    prompt = fill(body, article)
     if use_chat:
-        messages: list[Mapping[str, str]] = [{"role": "system", "content": system}] if system else []
-        for ex in examples:
-            messages += [
-                {"role": "user", "content": fill(ex.body, ex)},
-                {"role": "assistant", "content": _answer(ex, target)},
-            ]
-        messages.append({"role": "user", "content": prompt})
+        messages = build_messages(template, article, body, target, max_words, examples, system)
         return tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
+    prompt = fill(body, article)
     shots = "".join(f"{fill(ex.body, ex)} {_answer(ex, target)}\n\n" for ex in examples)
     head = f"{system}\n\n" if system else ""
     return head + shots + prompt
