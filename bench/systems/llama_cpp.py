@@ -22,9 +22,9 @@ from typing import Any, Literal
 
 from bench.article import Article
 from bench.errors import ConfigError, SystemError_
+from bench.sources import ModelSource, resolve_source, weights_identity
 from bench.systems.base import System, Task, register
 from bench.systems.hf.base import check_per_target
-from bench.systems.hf.loading import ModelSource, resolve_source, weights_identity
 from bench.systems.prompts import DEFAULT_PROMPTS, Example, build_messages, build_prompt, check_template, clean_output
 
 __all__ = ["LlamaCpp", "default_threads"]
