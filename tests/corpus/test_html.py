@@ -7,6 +7,7 @@ output. The pages live in ../shared/pages-html (never copied into the repository
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import os
 import re
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.config import load_config
 from bench.corpus.config import CorpusConfig
 from bench.corpus.formats import detect_format
 from bench.corpus.formats.html_fields import site_keys, strip_site_suffix
@@ -325,3 +327,15 @@ def test_corpus_stats_on_the_command_line():
 )
 def test_site_suffixes_are_cut(title, names, expected):
     assert strip_site_suffix(title, site_keys(*names)) == expected
+
+
+@needs_pages
+def test_the_example_config_reads_the_pages():
+    config = load_config(REPO / "configs" / "news-pages-html.yaml")
+    assert config.corpus.format == "html"
+    assert config.corpus.fields == {
+        "headline": "og:title, h1, title",
+        "standfirst": "og:description, description, lead",
+    }
+    corpus = load_corpus(dataclasses.replace(config.corpus, path=str(PAGES)))  # its path assumes the main checkout
+    assert sorted(a.id for a in corpus.articles) == sorted(EXPECTED)
