@@ -20,8 +20,10 @@ import pytest
 from bench.config import load_config
 from bench.corpus.config import CorpusConfig
 from bench.corpus.formats import detect_format
+from bench.corpus.formats.html import read_html
 from bench.corpus.formats.html_fields import site_keys, strip_site_suffix
 from bench.corpus.load import load_corpus
+from bench.corpus.problems import Problems
 from bench.errors import CorpusError
 from bench.typed import build
 
@@ -339,3 +341,21 @@ def test_the_example_config_reads_the_pages():
     }
     corpus = load_corpus(dataclasses.replace(config.corpus, path=str(PAGES)))  # its path assumes the main checkout
     assert sorted(a.id for a in corpus.articles) == sorted(EXPECTED)
+
+
+@needs_pages
+def test_worker_processes_give_the_same_articles_in_file_order(tmp_path):
+    for copy in ("a", "b"):
+        (tmp_path / copy).mkdir()
+        for page in PAGES.glob("*.html"):
+            (tmp_path / copy / page.name).write_bytes(page.read_bytes())
+    (tmp_path / "a" / "broken.html").write_text("<html><body><p>no headline, no body</p></body></html>")
+    config = CorpusConfig(path=str(tmp_path), format="html")
+    runs = {}
+    for workers in (1, 2):
+        problems = Problems()
+        runs[workers] = (read_html(tmp_path, problems, config, workers=workers), problems.messages)
+    assert runs[1] == runs[2]
+    assert [where for where, _ in runs[2][0]] == sorted(str(p) for p in tmp_path.rglob("*.html") if p.stem != "broken")
+    assert runs[2][1] == [f"{tmp_path / 'a' / 'broken.html'}: no headline: the page has none of og:title, h1, title"]
+    assert [a.meta for _, a in runs[1][0]] == [a.meta for _, a in runs[2][0]]
