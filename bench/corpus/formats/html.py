@@ -44,7 +44,16 @@ from bench.errors import CorpusError
 if TYPE_CHECKING:
     from bench.corpus.config import CorpusConfig
 
-__all__ = ["HTML_SUFFIXES", "html_files", "read_html", "read_html_page", "default_workers", "SourceOrder"]
+__all__ = [
+    "HTML_SUFFIXES",
+    "html_files",
+    "source_files",
+    "printable",
+    "read_html",
+    "read_html_page",
+    "default_workers",
+    "SourceOrder",
+]
 
 log = logging.getLogger(__name__)
 
@@ -103,14 +112,18 @@ def _id_of(rel: Path) -> str:
     return "-".join((*rel.parent.parts, name))
 
 
-def html_files(path: Path) -> tuple[Path, list[Path]]:
-    """(root the ids are relative to, sorted page files) for a file, a folder tree or a glob pattern."""
+def source_files(path: Path, suffixes: tuple[str, ...], noun: str) -> tuple[Path, list[Path]]:
+    """(root the ids are relative to, sorted files ending in ``suffixes``) for a file, a folder tree or a glob."""
     if path.is_file():
         return path.parent, [path]
     if path.is_dir():
-        files = [p for p in sorted(path.rglob("*")) if _is_html(p) and p.is_file() and not _hidden(p, path)]
+        files = [
+            p
+            for p in sorted(path.rglob("*"))
+            if p.name.lower().endswith(suffixes) and p.is_file() and not _hidden(p, path)
+        ]
         if not files:
-            raise CorpusError(f"{path}: no web pages ({', '.join('*' + s for s in HTML_SUFFIXES)}) in this folder")
+            raise CorpusError(f"{path}: no {noun} ({', '.join('*' + s for s in suffixes)}) in this folder")
         return path, files
     if _GLOB_CHARS & set(str(path)):
         root = next((p for p in path.parents if not (_GLOB_CHARS & set(str(p)))), Path("."))
@@ -122,12 +135,22 @@ def html_files(path: Path) -> tuple[Path, list[Path]]:
     raise CorpusError(f"{path}: no such file or directory; check the corpus path")
 
 
+def html_files(path: Path) -> tuple[Path, list[Path]]:
+    """(root the ids are relative to, sorted page files) for a file, a folder tree or a glob pattern."""
+    return source_files(path, HTML_SUFFIXES, "web pages")
+
+
 def _hidden(file: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in file.relative_to(root).parts)
 
 
 def _has_html(folder: Path) -> bool:
     return any(_is_html(p) for p in folder.rglob("*"))
+
+
+def printable(file: Path) -> str:
+    """The path as text; bytes that are not UTF-8 (lone surrogates from the OS layer) as \\xNN."""
+    return os.fsencode(file).decode("utf-8", "backslashreplace")
 
 
 def _page_bytes(file: Path) -> bytes:
@@ -229,7 +252,7 @@ def read_html(
     root, files = html_files(path)
     jobs, wheres = [], []
     for file in files:
-        where = os.fsencode(file).decode("utf-8", "backslashreplace")
+        where = printable(file)
         if where != str(file):
             problems.add(where, "the file name is not valid UTF-8, and it would be the article's id; rename the file")
             continue
