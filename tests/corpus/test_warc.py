@@ -61,13 +61,14 @@ def write_warc(path: Path, gzip: bool) -> list[Path]:
 
 
 @pytest.mark.parametrize("gzip", [False, True])
-def test_a_warc_gives_the_same_articles_as_the_pages(tmp_path, gzip):
+def test_a_warc_gives_the_same_articles_as_the_pages(tmp_path, gzip, caplog):
     warc = tmp_path / ("crawl.warc.gz" if gzip else "crawl.warc")
     pages = write_warc(warc, gzip)
     problems = Problems()
     pairs, skipped = read_warc(warc, problems, CorpusConfig(path=str(warc), format="warc"))
     assert problems.messages == []
     assert dict(skipped) == {"warcinfo record": 1, "request record": 9, "HTTP 404": 1, "application/pdf": 1}
+    assert f"{warc}: 9 HTML page(s) read; 12 record(s) skipped as not pages: request record 9, " in caplog.text
     direct = {a.id: a for a in load_corpus(CorpusConfig(path=str(PAGES), format="html")).articles}
     assert [a.id for _, a in pairs] == [normalize_url(_url(p)) for p in pages]
     for page, (where, article) in zip(pages, pairs):

@@ -123,7 +123,15 @@ def read_warc(path: Path, problems: Problems, config: CorpusConfig) -> tuple[lis
         out.extend(_read_file(file, order, config, problems, skipped))
     if skipped:
         kinds = ", ".join(f"{reason} {n}" for reason, n in skipped.most_common())
-        log.info("%s: %d page(s) read; %d record(s) are not HTML pages: %s", path, len(out), skipped.total(), kinds)
+        responses = any(not reason.endswith(" record") for reason in skipped)  # a 404, a PDF: worth a look
+        log.log(
+            logging.WARNING if responses else logging.INFO,
+            "%s: %d HTML page(s) read; %d record(s) skipped as not pages: %s",
+            path,
+            len(out),
+            skipped.total(),
+            kinds,
+        )
     return out, skipped
 
 
