@@ -198,4 +198,6 @@ from bench.corpus.formats import delimited  # noqa: E402,F401
 from bench.corpus.formats import parquet  # noqa: E402,F401
 from bench.corpus.formats import hf  # noqa: E402,F401
 from bench.corpus.formats import pages  # noqa: E402,F401
+from bench.corpus.formats import html  # noqa: E402,F401
+from bench.corpus.formats import warc  # noqa: E402,F401
 # isort: on
