@@ -103,7 +103,7 @@ def test_registering_a_taken_name_or_suffix_is_refused():
 
 def test_built_in_formats_and_their_suffixes():
     by_name = {f.name: f for f in formats()}
-    assert set(by_name) == {"jsonl", "csv", "tsv", "parquet", "hf", "pages"}
+    assert set(by_name) == {"jsonl", "csv", "tsv", "parquet", "hf", "pages", "html", "warc"}
     assert by_name["jsonl"].suffixes == (".jsonl", ".ndjson", ".json")
     assert by_name["pages"].folder and by_name["hf"].folder and not by_name["hf"].needs_path
     assert all(f.description for f in formats())
