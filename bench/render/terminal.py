@@ -25,9 +25,7 @@ def to_rich(table: Table, title: str | None = None, caption: bool = True):  # ->
             rows = table.block_rows(target, block)
             if block == OWN:
                 out.add_section()
-                out.add_row(
-                    "", target, Text("not ranked: each system's mean over all the articles it scored", style="italic")
-                )
+                out.add_row("", target, Text("own articles, not ranked:", style="italic"))
             for rank, row in ranked(rows):
                 out.add_row(
                     *(Text(c) for c in row_cells(table, row, short=True, rank=rank)),
