@@ -35,7 +35,7 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
         help="correlate metrics with human judgments (Kendall, Spearman, Pearson with CIs)",
         description="Score every summary of a human-judgment JSONL file with the chosen metrics (cached), then "
         "report per human aspect Kendall tau-b, Spearman and Pearson at system, summary and global "
-        "level, with 95%% bootstrap CIs over systems and documents (Deutsch et al. 2021).",
+        "level, with 95% bootstrap CIs over systems and documents (Deutsch et al. 2021).",
     )
     p.add_argument(
         "judgments",
