@@ -236,7 +236,11 @@ def _parse_systems(data: Any, where: str) -> tuple[list[dict[str, Any]], dict[st
 
 def _resolve_model_path(spec: dict[str, Any], base_dir: Path) -> dict[str, Any]:
     """A relative ``model:`` that exists beside the config names that folder/file (like corpus.path);
-    anything else (a hub id, ``packaged:...``, an absolute path) is left as written."""
+    anything else (a hub id, ``packaged:...``, an absolute path) is left as written. A relative ``path:`` (a
+    file a system reads, e.g. ``kind: predictions``) is always taken against the config's folder."""
+    path = spec.get("path")
+    if isinstance(path, str) and path and not Path(path).expanduser().is_absolute():
+        spec = dict(spec, path=str((base_dir / path).resolve()))
     model = spec.get("model")
     if isinstance(model, str) and not model.startswith("packaged:") and not Path(model).is_absolute():
         candidate = base_dir / model

