@@ -57,7 +57,7 @@ def add_table_arguments(p: argparse.ArgumentParser, default_format: str) -> None
         choices=list(output_formats()),
         default=default_format,
         help=f"output format (default: {default_format}): "
-        + "; ".join(f"{f.name}: {f.description}" for f in output_formats().values()),
+        + "; ".join(f"{f.name}: {f.description}" for f in output_formats().values()).replace("%", "%%"),
     )
     p.add_argument(
         "-o", "--output", type=Path, metavar="FILE", default=None, help="write to FILE instead of standard output"
