@@ -21,7 +21,7 @@ import json
 import logging
 import math
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +54,7 @@ class PredictionCache:
         self.dropped_lines = 0
         self._entries: dict[str, str] = {}
         self._seconds: dict[str, float] = {}
+        self._extras: dict[str, dict[str, Any]] = {}
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -94,20 +95,31 @@ class PredictionCache:
         """Generation time recorded for this prediction (its share of its chunk), if known."""
         return self._seconds.get(self.key(task_key, article_hash))
 
+    def extras(self, task_key: str, article_hash: str) -> dict[str, Any] | None:
+        """What the system reported beside this prediction (e.g. token usage), if anything."""
+        return self._extras.get(self.key(task_key, article_hash))
+
     def __len__(self) -> int:
         return len(self._entries)
 
-    def put_many(self, task_key: str, items: list[tuple[str, str, str]], seconds: float | None = None) -> None:
+    def put_many(
+        self,
+        task_key: str,
+        items: list[tuple[str, str, str]],
+        seconds: float | None = None,
+        extras: Sequence[dict[str, Any] | None] | None = None,
+    ) -> None:
         """Append ``(article_hash, article_id, prediction)`` rows in one write, then fsync.
 
         ``seconds`` is the time the whole batch took; each row records its equal share, so a later run
         that reuses the rows can still report the speed at which they were generated. If the write fails
-        the file is cut back to where it was (no torn line) and RunError says why."""
+        the file is cut back to where it was (no torn line) and RunError says why. ``extras`` (aligned with
+        ``items``) is what the system reported beside each prediction, kept under ``extras``."""
         if self._lock_fd is None:
             raise RuntimeError(f"{self.path}: cache is closed; open a new PredictionCache to append")
         share = seconds / len(items) if seconds is not None and items else None
         records = []
-        for article_hash, article_id, prediction in items:
+        for i, (article_hash, article_id, prediction) in enumerate(items):
             rec: dict[str, Any] = {
                 "key": self.key(task_key, article_hash),
                 "article_id": article_id,
@@ -115,6 +127,8 @@ class PredictionCache:
             }
             if share is not None:
                 rec["seconds"] = round(share, 6)
+            if extras is not None and isinstance(extras[i], dict):
+                rec["extras"] = extras[i]
             records.append(rec)
         if not records:
             return
@@ -123,6 +137,8 @@ class PredictionCache:
             self._entries[rec["key"]] = rec["prediction"]
             if share is not None:
                 self._seconds[rec["key"]] = share
+            if "extras" in rec:
+                self._extras[rec["key"]] = rec["extras"]
 
     def _repair_and_load(self, keep: bool) -> None:
         if not self.path.exists():
@@ -139,6 +155,8 @@ class PredictionCache:
                 self._entries[rec["key"]] = rec["prediction"]
                 if "seconds" in rec:
                     self._seconds[rec["key"]] = float(rec["seconds"])
+                if isinstance(rec.get("extras"), dict):
+                    self._extras[rec["key"]] = rec["extras"]
         if scan.torn:
             self.recovered_torn_line = True
             log.warning(

@@ -261,6 +261,7 @@ def _prediction_rows(units: list[Unit]) -> list[dict[str, Any]]:
             "reference": r.article.reference(u.target),
             "cached": r.cached,
             "fingerprint": u.fingerprint,
+            **({"usage": r.usage} if r.usage else {}),
         }
         for u in units
         for r in u.rows

@@ -54,6 +54,7 @@ class PredictionRow:
     article: Article
     prediction: str
     cached: bool
+    usage: dict[str, Any] | None = None  # what the system reported beside it (e.g. a server's token usage)
 
 
 @dataclass
@@ -125,6 +126,7 @@ def generate_unit(
                 task.key,
                 [(a.content_hash, a.id, p) for a, p in zip(chunk, outputs)],
                 seconds=time.perf_counter() - chunk_start,
+                extras=_extras(system, len(chunk)),
             )
             found.update((a.content_hash, p) for a, p in zip(chunk, outputs))
             unit.generated += len(chunk)
@@ -134,7 +136,9 @@ def generate_unit(
         progress.finish()
     reused = {a.content_hash for a in eligible} - {a.content_hash for a in missing}
     unit.rows = [
-        PredictionRow(a, found[a.content_hash], a.content_hash in reused) for a in eligible if a.content_hash in found
+        PredictionRow(a, found[a.content_hash], a.content_hash in reused, cache.extras(task.key, a.content_hash))
+        for a in eligible
+        if a.content_hash in found
     ]
     return unit
 
@@ -149,6 +153,24 @@ def _summarize(system: System, task: Task, chunk: list[Article], unit: Unit) -> 
         unit.fail(_error_text(exc))
         return None
     return outputs
+
+
+def _extras(system: System, n: int) -> list[dict[str, Any] | None] | None:
+    """The system's per-prediction extras for its last chunk, or None when it reports none (or a list that
+    does not align with the chunk: logged, never fatal — extras are bookkeeping, not predictions)."""
+    try:
+        extras = system.prediction_extras()
+    except Exception:
+        log.warning("system %s: prediction_extras() failed", system.name, exc_info=True)
+        return None
+    if extras is None:
+        return None
+    if not isinstance(extras, list) or len(extras) != n:
+        log.warning(
+            "system %s: prediction_extras() gave %s for %d predictions; not kept", system.name, type(extras).__name__, n
+        )
+        return None
+    return extras
 
 
 def _check_outputs(system: System, chunk: Sequence[Article], outputs: object) -> None:

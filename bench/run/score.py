@@ -88,6 +88,13 @@ def _speed(unit: Unit) -> float | None:
     return round(count / seconds, 2) if count and seconds > 0 else None
 
 
+def _cost(unit: Unit) -> dict[str, float]:
+    """``cost_usd``: the sum of the per-prediction costs a priced server system reported (cached ones too:
+    what the predictions cost to make); absent when none was reported."""
+    costs = [r.usage["cost_usd"] for r in unit.rows if r.usage and isinstance(r.usage.get("cost_usd"), (int, float))]
+    return {"cost_usd": round(sum(costs), 6)} if costs else {}
+
+
 def _interval(iv: Interval | None, n: int) -> dict[str, Any]:
     if iv is None:
         return {"mean": None, "low": None, "high": None, "n": 0}
@@ -124,6 +131,7 @@ def summary_rows(
                 "upper_bound": unit.upper_bound,
                 "fingerprint": unit.fingerprint,
                 "scores": scores,
+                **_cost(unit),
             }
         )
     return out

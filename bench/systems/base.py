@@ -66,6 +66,12 @@ class System:
         """Few-shot examples the corpus set aside (disjoint from the scored articles); called by the
         runner before :meth:`fingerprint`. Systems without prompts ignore them."""
 
+    def prediction_extras(self) -> list[dict[str, Any] | None] | None:
+        """Per prediction of the last :meth:`summarize` call, in order: a small JSON-ready dict each (e.g. a
+        server's token usage and cost), kept beside the prediction in the cache and written as ``usage`` in
+        predictions.jsonl; None (the default) when the system has nothing to report."""
+        return None
+
     def run_stats(self) -> dict[str, Any]:
         """Counts for the run manifest (inputs, truncations, batches, new tokens...); {} by default."""
         return {}

@@ -188,11 +188,19 @@ class OpenAIServer(System):
         limit = self.max_tokens(task)
         for article, answer in zip(articles, answers):
             self._check_length(article, answer, limit)
-        self.last_usage = [
-            {"prompt_tokens": a.prompt_tokens, "completion_tokens": a.completion_tokens, "attempts": a.attempts}
-            for a in answers
-        ]
+        self.last_usage = [self._usage(a) for a in answers]
         return [clean_output(a.text, task.target) for a in answers]
+
+    def _usage(self, answer: Any) -> dict[str, Any]:
+        usage: dict[str, Any] = {
+            "prompt_tokens": answer.prompt_tokens,
+            "completion_tokens": answer.completion_tokens,
+            "attempts": answer.attempts,
+        }
+        price = self.config.price
+        if price is not None and answer.prompt_tokens is not None and answer.completion_tokens is not None:
+            usage["cost_usd"] = price.cost(answer.prompt_tokens, answer.completion_tokens)
+        return usage
 
     def _policy(self) -> RetryPolicy:
         c = self.config

@@ -133,3 +133,15 @@ def test_kept_note_counts_the_cached_predictions(tmp_path):
     note = kept_note(tmp_path)
     assert note.startswith(f"3 prediction(s) are kept in the cache at {tmp_path}; ")
     assert "rerun the same command" in note and "\n" not in note
+
+
+def test_extras_beside_a_prediction_survive_a_reload(tmp_path):
+    usage = {"prompt_tokens": 100, "completion_tokens": 8, "cost_usd": 6.2e-05}
+    with PredictionCache(tmp_path, "fp") as cache:
+        cache.put_many("headline:w12", [("h1", "a1", "one"), ("h2", "a2", "two")], extras=[usage, None])
+        assert cache.extras("headline:w12", "h1") == usage
+    with PredictionCache(tmp_path, "fp") as again:  # what a rerun that reuses the predictions sees
+        assert again.get("headline:w12", "h1") == "one" and again.extras("headline:w12", "h1") == usage
+        assert again.extras("headline:w12", "h2") is None
+    lines = [json.loads(line) for line in (tmp_path / "fp.jsonl").read_text().splitlines()]
+    assert lines[0]["extras"] == usage and "extras" not in lines[1]

@@ -178,6 +178,24 @@ systems:
     stats = {s["name"]: s["stats"] for s in manifest["systems"]}["good"]
     assert stats["requests"] == 2 and stats["prompt_tokens"] == 200 and stats["completion_tokens"] == 16
     assert stats["cost_usd"] == pytest.approx((200 * 0.5 + 16 * 1.5) / 1e6)
+    # per prediction: the stub answers every request with 100 prompt and 8 completion tokens
+    usage = [p["usage"] for p in preds if p["system"] == "good"]
+    assert (
+        usage
+        == [
+            {
+                "prompt_tokens": 100,
+                "completion_tokens": 8,
+                "attempts": 1,
+                "cost_usd": pytest.approx((100 * 0.5 + 8 * 1.5) / 1e6),
+            }
+        ]
+        * 2
+    )
+    assert all("usage" not in p for p in preds if p["system"] == "lead-1")
+    summary = {(r["system"], r["target"]): r for r in json.loads((result.run_dir / "summary.json").read_text())["rows"]}
+    assert summary[("good", "headline")]["cost_usd"] == pytest.approx(stats["cost_usd"])
+    assert "cost_usd" not in summary[("lead-1", "headline")]
     files = [p for p in (tmp_path / "results").rglob("*") if p.is_file()]
     assert any(p.suffix == ".jsonl" and ".cache" in p.parts for p in files)
     for path in files:
