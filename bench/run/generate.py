@@ -112,6 +112,8 @@ def generate_unit(
     # Longest first across the whole unit, so every chunk (and each batch inside it) holds articles of
     # similar length — less padding — and an out-of-memory batch shows up at the start, not hours in.
     missing.sort(key=lambda a: len(a.body), reverse=True)
+    if missing and not _check_whole_task(system, task, eligible, unit):
+        missing = []  # the system refused the task as a whole (e.g. a predictions file lacking ids): nothing to do
     progress.start(f"{system.name} · {task.target}", len(eligible), done=unit.reused)
     start = time.perf_counter()
     try:
@@ -153,6 +155,18 @@ def _summarize(system: System, task: Task, chunk: list[Article], unit: Unit) -> 
         unit.fail(_error_text(exc))
         return None
     return outputs
+
+
+def _check_whole_task(system: System, task: Task, eligible: Sequence[Article], unit: Unit) -> bool:
+    """The system's look at every article of the task before any generation (counts over the whole run,
+    not per chunk); False after marking ``unit`` failed with its one-line reason."""
+    try:
+        system.check(eligible, [task])
+    except Exception as exc:
+        log.debug("system %s refused %s", system.name, task.target, exc_info=True)
+        unit.fail(_error_text(exc))
+        return False
+    return True
 
 
 def _extras(system: System, n: int) -> list[dict[str, Any] | None] | None:

@@ -66,6 +66,13 @@ class System:
         """Few-shot examples the corpus set aside (disjoint from the scored articles); called by the
         runner before :meth:`fingerprint`. Systems without prompts ignore them."""
 
+    def check(self, articles: Sequence[Article], tasks: Sequence[Task]) -> list[str]:
+        """Look at every article of a task before any generation (the runner calls it once per task that has
+        something to generate) and raise for what makes the whole task impossible — e.g. a predictions file
+        that lacks some ids, counted over the whole run; return warning lines (they are also logged). [] by
+        default."""
+        return []
+
     def prediction_extras(self) -> list[dict[str, Any] | None] | None:
         """Per prediction of the last :meth:`summarize` call, in order: a small JSON-ready dict each (e.g. a
         server's token usage and cost), kept beside the prediction in the cache and written as ``usage`` in

@@ -243,7 +243,7 @@ class PredictionsFile(System):
             found = self.coverage([a for a in articles if a.reference(task.target) is not None], task.target)
             text = found.message(str(self.path))
             if found.missing:
-                raise SystemError_(f"{self.name}: {text}")
+                raise SystemError_(f"{self.name}: {text}; add rows for them or run on the file's articles only")
             if text:
                 log.warning("%s: %s", self.name, text)
                 notes.append(text)

@@ -123,10 +123,12 @@ def test_missing_ids_fail_the_unit_with_a_count_never_an_empty_prediction(tmp_pa
     ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     cfg = _config(tmp_path, small_corpus, f"  - {{name: part, kind: predictions, path: {path}}}")
+    cfg.write_text(cfg.read_text() + "run: {chunk_size: 1}\n")  # counted over the whole run, not per chunk
     result = execute(load_config(cfg), output_root=tmp_path / "r")
     [failure] = result.failures
     assert failure["target"] == "standfirst"
-    assert "2 of 3 articles asked for have no standfirst prediction (ids: a2, a3)" in failure["error"]
+    assert "2 articles have no standfirst prediction (ids: a2, a3)" in failure["error"]
+    assert "add rows for them or run on the file's articles only" in failure["error"]
     [ok] = [u for u in result.units if u.status == "ok"]
     assert ok.target == "headline" and [r.prediction for r in ok.rows] == ["Bridge approved", "Storm shuts schools"]
 
