@@ -34,7 +34,7 @@ ARTICLES = [
     },
     {
         "id": "a3",
-        "standfirst": "A local team won the cup final after extra time.",
+        "standfirst": "Fans celebrated after extra time decided the final.",
         "body": "The local team won the cup final after extra time. Fans celebrated in the streets.\n\n"
         "The coach praised his players.",
     },

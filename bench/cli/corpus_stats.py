@@ -49,6 +49,9 @@ def render(stats: CorpusStats) -> str:
         f"{stats.duplicates:,} duplicate(s) by body"
         + (f"; {stats.few_shot:,} set aside for few-shot" if stats.few_shot else "")
         + ")",
+        "leakage: "
+        + (", ".join(f"{v:,} opened with their {k}" for k, v in stats.leakage.items()) or "none")
+        + " (a body that repeats its headline or standfirst; corpus.leakage: strip|flag|off)",
         "missing: " + ", ".join(f"{k} {v:,}" for k, v in stats.missing.items()),
         f"languages: {_counts(stats.languages)}",
         f"categories: {_counts(stats.categories)}",

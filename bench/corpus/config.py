@@ -43,8 +43,18 @@ class CorpusConfig:
     few_shot: int = 0  # examples set aside for prompts, never evaluated
     few_shot_path: str | None = None  # draw them from this file instead of the corpus
     few_shot_split: str | None = None  # ... or from this split of the same hf dataset
+    leakage: str = "strip"  # a body opening with its headline/standfirst: strip | flag | off (bench.corpus.leakage)
+    leakage_threshold: float = 0.9  # word overlap that counts as a repeat
 
     def validate(self, where: str) -> None:
+        from bench.corpus.leakage import LEAKAGE_MODES
+
+        if self.leakage not in LEAKAGE_MODES:
+            raise CorpusError(f"{where}.leakage: {self.leakage!r} is not one of {', '.join(LEAKAGE_MODES)}")
+        if not 0 < self.leakage_threshold <= 1:
+            raise CorpusError(
+                f"{where}.leakage_threshold: a word overlap in (0, 1] such as 0.9, got {self.leakage_threshold}"
+            )
         _check_choice(self.format, format_names(), f"{where}.format", "format")
         _check_choice(self.layout, layout_names(), f"{where}.layout", "page layout")
         if self.limit is not None and self.limit < 1:

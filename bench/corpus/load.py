@@ -26,6 +26,7 @@ from bench.corpus.config import CorpusConfig
 from bench.corpus.fields import RecordMapper
 from bench.corpus.formats import RawTable, formats, resolve_format
 from bench.corpus.formats.jsonl import article_from_record, iter_jsonl, load_jsonl
+from bench.corpus.leakage import check_leakage
 from bench.corpus.problems import Problems, RowError, summarize_problems
 from bench.corpus.sampling import sample_articles, split_few_shot
 from bench.errors import CorpusError
@@ -57,6 +58,7 @@ class Corpus:
     duplicate_notes: list[str] = field(default_factory=list)  # "file:line: same body as <id> (file:line)"
     rows_read: int = 0  # articles read before dedupe, few-shot and sampling
     few_shot: list[Article] = field(default_factory=list)  # examples for prompts, disjoint from articles
+    leakage: dict[str, int] = field(default_factory=dict)  # "<target> <action>" -> bodies that opened with it
 
     def missing(self, name: str) -> int:
         """How many articles lack ``name`` (e.g. 'headline': tasks for that target skip them)."""
@@ -174,6 +176,7 @@ def load_corpus(config: CorpusConfig, base_dir: Path | None = None) -> Corpus:
             first = "; ".join(summarize_problems(problems.messages, 3))
             raise CorpusError(f"{label}: no usable articles: all {len(problems)} skipped ({first})")
         raise CorpusError(f"{label}: no articles (the source is empty)")
+    pairs, leakage = _check_leakage(pairs, config)
     kept, notes = _dedupe(pairs, config.dedupe, problems)
     examples, articles = _few_shot(config, base_dir, [a for _, a in kept], problems)
     if config.stratify_by is not None:
@@ -187,9 +190,24 @@ def load_corpus(config: CorpusConfig, base_dir: Path | None = None) -> Corpus:
         duplicate_notes=notes,
         rows_read=len(pairs),
         few_shot=examples,
+        leakage=leakage,
     )
     _log_summary(corpus)
     return corpus
+
+
+def _check_leakage(pairs: list[tuple[str, Article]], config: CorpusConfig) -> tuple[list, dict[str, int]]:
+    """Bodies that open with their own headline or standfirst: stripped or flagged (``corpus.leakage``)."""
+    checked, report = check_leakage([a for _, a in pairs], config.leakage, config.leakage_threshold)
+    counts = {f"{target} {action}": n for (target, action), n in sorted(report.counts.items())}
+    if counts:
+        log.warning(
+            "corpus: %d body/bodies opened with their own reference (%s; corpus.leakage: %s)",
+            report.total,
+            ", ".join(f"{k}: {v}" for k, v in counts.items()),
+            config.leakage,
+        )
+    return [(where, article) for (where, _), article in zip(pairs, checked)], counts
 
 
 def _check_stratify(name: str, articles: list[Article]) -> None:

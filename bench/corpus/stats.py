@@ -73,6 +73,7 @@ class CorpusStats:
     words: dict[str, LengthStats | None]
     paragraphs: LengthStats | None
     problems: list[str] = field(default_factory=list)
+    leakage: dict[str, int] = field(default_factory=dict)  # "<target> <action>" -> bodies that repeated it
     duplicate_notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -96,6 +97,7 @@ def corpus_stats(corpus: Corpus) -> CorpusStats:
         rows_read=corpus.rows_read,
         skipped=len(corpus.problems),
         duplicates=corpus.duplicates,
+        leakage=dict(corpus.leakage),
         few_shot=len(corpus.few_shot),
         missing={name: corpus.missing(name) for name in OPTIONAL_FIELDS},
         languages=_counts([a.language for a in arts]),

@@ -147,6 +147,8 @@ def _manifest(
             "duplicates": corpus.duplicates,
             "duplicates_dropped": config.corpus.dedupe,
             "rows_read": corpus.rows_read,
+            "leakage": corpus.leakage,
+            "leakage_mode": config.corpus.leakage,
         },
         "signature": next(iter(signatures.values())),
         "signatures": signatures,

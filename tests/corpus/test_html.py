@@ -152,7 +152,19 @@ FURNITURE = re.compile(
 @pytest.fixture(scope="module")
 def corpus():
     assert PAGES is not None
-    return load_corpus(build(CorpusConfig, {"path": str(PAGES), "format": "html"}, "corpus"))
+    # the parse as a reader sees the page; the leakage check (on by default) is tested below
+    return load_corpus(build(CorpusConfig, {"path": str(PAGES), "format": "html", "leakage": "off"}, "corpus"))
+
+
+def test_by_default_a_body_that_repeats_the_teaser_loses_the_repeat():
+    """Reuters prints its description again as the first paragraph (after the dateline): the body a system
+    reads must not hand it the reference."""
+    assert PAGES is not None
+    loaded = load_corpus(build(CorpusConfig, {"path": str(PAGES / "reuters.com.parasite.html"), "format": "html"}, "c"))
+    [article] = loaded.articles
+    assert article.meta["leakage"] == {"standfirst": "stripped"}
+    assert not article.body.startswith("LOS ANGELES") and "upset winner" not in article.body.split("\n\n")[0]
+    assert loaded.leakage == {"standfirst stripped": 1}
 
 
 @pytest.fixture(scope="module")

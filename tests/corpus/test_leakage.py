@@ -92,7 +92,7 @@ def test_bad_settings_are_one_clear_error():
 @pytest.mark.skipif(_shared("pages-html") is None, reason="shared/pages-html not found")
 def test_the_reuters_page_repeats_its_description_after_the_dateline():
     page = _shared("pages-html", "reuters.com.parasite.html")
-    (article,) = load_corpus(CorpusConfig(path=str(page), format="html")).articles
+    (article,) = load_corpus(CorpusConfig(path=str(page), format="html", leakage="off")).articles
     (out,), _ = check_leakage([article])
     assert article.body.startswith("LOS ANGELES (Reuters) - South Korean thriller “Parasite” was the upset winner")
     assert out.meta["leakage"] == {"standfirst": "stripped"}
@@ -108,3 +108,50 @@ def test_the_reference_corpora_have_nothing_to_strip(source):
     out, report = check_leakage(articles)
     assert report.total == 0 and report.emptied == []
     assert out == articles
+
+
+def test_corpus_stats_and_the_run_manifest_count_what_was_stripped(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    import bench
+    from bench.config import load_config
+    from bench.run.execute import execute
+
+    rows = [
+        {
+            "id": "x1",
+            "headline": "Bridge approved",
+            "standfirst": "The council approved a new bridge on Monday.",
+            "body": "The council approved a new bridge on Monday.\n\nWork starts in May. It costs a lot.",
+        },
+        {
+            "id": "x2",
+            "headline": "Storm closes schools",
+            "standfirst": "A storm closed schools.",
+            "body": "Heavy rain flooded roads on Tuesday.\n\nClasses resume on Friday.",
+        },
+    ]
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    env = {"PYTHONPATH": str(Path(bench.__file__).resolve().parents[1]), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run(
+        [sys.executable, "-m", "bench", "corpus-stats", str(corpus)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "leakage: 1 opened with their standfirst stripped" in out.stdout
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text("corpus: {path: c.jsonl}\nsystems:\n  - {name: lead-1, kind: lead, sentences: 1}\n")
+    result = execute(load_config(cfg), output_root=tmp_path / "r")
+    manifest = json.loads((result.run_dir / "manifest.json").read_text())
+    assert manifest["corpus"]["leakage"] == {"standfirst stripped": 1}
+    lead = {
+        (p["article_id"], p["target"]): p["prediction"]
+        for p in map(json.loads, (result.run_dir / "predictions.jsonl").read_text().splitlines())
+    }
+    assert lead[("x1", "standfirst")] == "Work starts in May."  # not the standfirst it would have copied
