@@ -77,7 +77,7 @@ MORE = [
 
 
 def _articles() -> list[dict]:
-    extra = [{"id": i, "headline": h, "standfirst": b.split(". ")[0] + ".", "body": b} for i, h, b in MORE]
+    extra = [{"id": i, "headline": h, "standfirst": b.split(". ")[-1], "body": b} for i, h, b in MORE]
     return ARTICLES[:2] + extra  # 7 articles with both references
 
 
