@@ -16,17 +16,8 @@ from bench.corpus.formats import detect_format
 from bench.corpus.formats.warc import normalize_url, read_warc
 from bench.corpus.load import load_corpus
 from bench.corpus.problems import Problems
+from tests.corpus.test_html import PAGES
 
-
-def _find_pages() -> Path | None:
-    for parent in Path(__file__).resolve().parents:
-        candidate = parent / "shared" / "pages-html"
-        if candidate.is_dir():
-            return candidate
-    return None
-
-
-PAGES = _find_pages()
 pytestmark = pytest.mark.skipif(PAGES is None, reason="shared/pages-html not found in any parent folder of this test")
 
 

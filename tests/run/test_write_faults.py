@@ -27,6 +27,7 @@ from bench.files import write_text_atomic
 from bench.run.cache import PredictionCache, note_kept_on_failure
 from bench.run.execute import execute
 from bench.run.rundir import create_run_dir
+from tests.run.slow_system import write_corpus
 
 PAGE = 4096
 TASK = "headline:w12"
@@ -111,17 +112,7 @@ def _cache_lines(out: Path) -> list[dict]:
 
 
 def _corpus_config(folder: Path, articles: int) -> Path:
-    rows = [
-        {
-            "id": f"n{i:03d}",
-            "headline": f"Headline number {i} about topic {i % 7}",
-            "standfirst": f"A standfirst for story {i}. It has two sentences.",
-            "body": f"Story {i} begins with news of item {i}. The second sentence adds {i * 3} facts.\n\n"
-            f"A later paragraph on topic {i % 7} closes it.",
-        }
-        for i in range(articles)
-    ]
-    (folder / "corpus.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    write_corpus(folder / "corpus.jsonl", articles)
     path = folder / "many.yaml"
     path.write_text(
         textwrap.dedent("""
