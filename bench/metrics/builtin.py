@@ -12,11 +12,9 @@ from bench.metrics import stats
 from bench.metrics.base import Column, Item, Metric, Values, register_metric
 from bench.metrics.extra import ExtraConfig, ExtraMetrics
 from bench.metrics.rouge import Rouge, RougeConfig, Score
+from bench.metrics.rouge_columns import ROUGE_LABELS, ROUGE_STATS, rouge_columns
 
 __all__ = ["RougeMetric", "ExtraMetric", "ROUGE_LABELS"]
-
-ROUGE_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "rougeSU4": "R-SU4"}
-_STATS = (("p", "precision", "P"), ("r", "recall", "R"), ("f", "f1", ""))
 
 
 @register_metric("rouge")
@@ -31,22 +29,7 @@ class RougeMetric(Metric):
         self.rouge = Rouge(config)
 
     def columns(self) -> list[Column]:
-        out = []
-        for i, t in enumerate(self.rouge.types):
-            label = ROUGE_LABELS.get(t, t)
-            for short, field, suffix in _STATS:
-                out.append(
-                    Column(
-                        f"{t}_{short}",
-                        f"{label} {suffix}".strip(),
-                        "rouge",
-                        f"{t} {field}",
-                        scale=100.0,
-                        show=short == "f",
-                        rank=short == "f" and i == 0,
-                    )
-                )
-        return out
+        return rouge_columns(self.rouge.types)
 
     def score(self, items: Sequence[Item]) -> list[Values]:
         scores = self.rouge.score(
@@ -55,18 +38,19 @@ class RougeMetric(Metric):
             languages=[it.article.language for it in items],
         )
         return [
-            {f"{t}_{short}": getattr(s, field) for t, s in row.items() for short, field, _ in _STATS} for row in scores
+            {f"{t}_{short}": getattr(s, field) for t, s in row.items() for short, field, _ in ROUGE_STATS}
+            for row in scores
         ]
 
     def aggregate(self, values: Sequence[Mapping[str, float | None]]) -> dict[str, stats.Interval]:
         """The engine's corpus numbers (perl: the script's own bootstrap average and interval)."""
         scores = [
-            {t: Score(*(float(row[f"{t}_{short}"]) for short, _, _ in _STATS)) for t in self.rouge.types}
+            {t: Score(*(float(row[f"{t}_{short}"]) for short, _, _ in ROUGE_STATS)) for t in self.rouge.types}
             for row in values
         ]
         out = {}
         for t, agg in self.rouge.aggregate(scores).items():
-            for short, field, _ in _STATS:
+            for short, field, _ in ROUGE_STATS:
                 out[f"{t}_{short}"] = getattr(agg, field)
         return out
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from bench.metrics.builtin import ROUGE_LABELS as LABELS
+from bench.metrics.rouge_columns import ROUGE_LABELS as LABELS
 from bench.report.browser_script import BROWSER_SCRIPT
 
 __all__ = [

@@ -88,7 +88,7 @@ def execute(
         run = _Run(
             config, corpus, articles, metrics, run_dir, started, code, use_cache, argv if argv is not None else sys.argv
         )
-        write_yaml(run_dir / FILES["config"], _resolved_config(config, limit))
+        write_yaml(run_dir / FILES["config"], _resolved_config(config, limit, metrics))
         units, timings, records = _generate(config, corpus, articles, systems, output_root, use_cache, progress)
         return _finish(run, units, timings, records)
 
@@ -229,7 +229,7 @@ def _write_summaries(run_dir: Path, manifest: dict[str, Any]) -> Run:
     return run
 
 
-def _resolved_config(config: Config, limit: int | None) -> dict[str, Any]:
+def _resolved_config(config: Config, limit: int | None, metrics: list[Metric]) -> dict[str, Any]:
     raw = dict(config.raw)
     raw["corpus"] = to_plain(config.corpus)
     path = resolve_path(config.corpus.path, config.base_dir)
@@ -238,8 +238,8 @@ def _resolved_config(config: Config, limit: int | None) -> dict[str, Any]:
     if limit:
         raw["corpus"]["run_limit"] = limit
     raw["tasks"] = {t.target: {"max_words": t.max_words} for t in config.tasks}
-    metrics = {m.name: to_plain(m.config) for m in config.build_metrics()}
-    raw["metrics"] = {**{name: False for name in (config.raw.get("metrics") or {}) if name not in metrics}, **metrics}
+    settings = {m.name: to_plain(m.config) for m in metrics}
+    raw["metrics"] = {**{name: False for name in (config.raw.get("metrics") or {}) if name not in settings}, **settings}
     raw["run"] = to_plain(config.run)
     return raw
 

@@ -21,6 +21,7 @@ import yaml
 from bench.errors import RunError
 from bench.files import read_jsonl, write_error
 from bench.metrics.base import Column
+from bench.metrics.rouge_columns import ROUGE_STATS, rouge_columns
 
 __all__ = [
     "FILES",
@@ -225,27 +226,10 @@ class Run:
         return int(first.get("bootstrap") or 1000), int(seed if seed is not None else 12345)
 
 
-_LEGACY_STATS = (("p", "precision", "P"), ("r", "recall", "R"), ("f", "f1", ""))
-_LEGACY_LABELS = {"rouge1": "R-1", "rouge2": "R-2", "rougeL": "R-L", "rougeLsum": "R-Lsum", "rougeSU4": "R-SU4"}
-
-
 def _legacy_columns(rows: list[dict[str, Any]]) -> list[Column]:
     """The columns of a summary.json written before metrics were registered (ROUGE types as keys)."""
     first = rows[0] if rows else {}
-    types = [k for k, v in first.items() if isinstance(v, dict) and "f1" in v]
-    return [
-        Column(
-            f"{t}_{s}",
-            f"{_LEGACY_LABELS.get(t, t)} {suffix}".strip(),
-            "rouge",
-            f"{t} {name}",
-            scale=100.0,
-            show=s == "f",
-            rank=s == "f" and i == 0,
-        )
-        for i, t in enumerate(types)
-        for s, name, suffix in _LEGACY_STATS
-    ]
+    return rouge_columns([k for k, v in first.items() if isinstance(v, dict) and "f1" in v])
 
 
 def _legacy_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -253,7 +237,7 @@ def _legacy_row(row: dict[str, Any]) -> dict[str, Any]:
     scores = {}
     for t, stats in row.items():
         if isinstance(stats, dict) and "f1" in stats:
-            for s, name, _ in _LEGACY_STATS:
+            for s, name, _ in ROUGE_STATS:
                 low, high = stats.get(f"{name}_ci") or (None, None)
                 scores[f"{t}_{s}"] = {"mean": stats.get(name), "low": low, "high": high, "n": row.get("n")}
     out["scores"] = scores
