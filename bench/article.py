@@ -71,10 +71,14 @@ class Article:
 
 @dataclass(frozen=True)
 class Task:
-    """What to write: the ``target`` field and a length budget in words (a hint for systems)."""
+    """What to write: the ``target`` field and a length budget in words (a hint for systems).
+
+    ``raw``: return the model's text as written — no clean-up of echoed labels, quotes or extra lines, no
+    stop at a headline's line end (the LLM judge reads whole answers); prompted systems honour it."""
 
     target: str
     max_words: int
+    raw: bool = False
 
     def __post_init__(self) -> None:
         if self.target not in TARGETS:
@@ -82,4 +86,4 @@ class Task:
 
     @property
     def key(self) -> str:
-        return f"{self.target}:w{self.max_words}"
+        return f"{self.target}:w{self.max_words}" + (":raw" if self.raw else "")

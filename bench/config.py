@@ -161,8 +161,9 @@ def parse_config(data: Any, path: Path | None = None) -> Config:
         raw=dict(data, name=name),
         samples=samples,
     )
-    cfg.build_systems()  # validate every system's and metric's settings now, before any work starts
-    cfg.build_metrics()
+    systems = cfg.build_systems()  # validate every system's and metric's settings now, before any work starts
+    for metric in cfg.build_metrics():
+        metric.check_systems(systems, f"{where}: metrics")
     return cfg
 
 

@@ -38,7 +38,9 @@ __all__ = [
     "default_metrics",
 ]
 
-Values = dict[str, float | None]
+#: a metric's per-article values: numbers under its column keys; text under other keys (e.g. the LLM
+#: judge's raw answer) is written to scores.jsonl beside them and never aggregated
+Values = dict[str, float | str | None]
 
 
 @dataclass(frozen=True)
@@ -74,11 +76,13 @@ class Column:
 
 @dataclass(frozen=True)
 class Item:
-    """What a metric scores: one prediction, its reference(s) and the article it summarises."""
+    """What a metric scores: one prediction, its reference(s), the article it summarises and its target
+    (``headline`` / ``standfirst``; None where there is none, e.g. a judged summary in meta-eval)."""
 
     prediction: str
     references: tuple[str, ...]
     article: Article
+    target: str | None = None
 
 
 class Metric:
@@ -113,6 +117,10 @@ class Metric:
 
     def signature(self) -> str:
         raise NotImplementedError
+
+    def check_systems(self, systems: Sequence[Any], where: str) -> None:
+        """Look at the run's scored systems before any work and raise ConfigError for what makes this metric
+        unfit for them (the LLM judge refuses to judge its own model); nothing by default."""
 
     def notes(self) -> list[str]:
         """Warnings about what was scored (e.g. text the tokenizer could not see), for the manifest and

@@ -134,4 +134,5 @@ class ExtraMetric(Metric):
         return f"{head}{boot}{sep}{version}" if sep else base + boot
 
 
+from bench.judge import metric as _judge  # noqa: E402,F401  (registers llm-judge; bench/judge/ drives a system)
 from bench.metrics import bertscore, nli  # noqa: E402,F401  (registers bertscore and nli-faithfulness)

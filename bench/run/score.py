@@ -46,7 +46,7 @@ def score_unit(unit: Unit, metrics: Sequence[Metric]) -> UnitScores | None:
     if unit.status != "ok" or not unit.rows:
         return None
     start = time.perf_counter()
-    items = [Item(r.prediction, (r.article.reference(unit.target) or "",), r.article) for r in unit.rows]
+    items = [Item(r.prediction, (r.article.reference(unit.target) or "",), r.article, unit.target) for r in unit.rows]
     values: list[dict[str, float | None]] = [{} for _ in items]
     aggregates: dict[str, Interval] = {}
     for metric in metrics:

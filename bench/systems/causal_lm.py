@@ -138,7 +138,7 @@ class CausalLM(HFSystem):
 
     def extra_generate_kwargs(self, task: Task, input_width: int) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"pad_token_id": self.tokenizer.pad_token_id}
-        if task.target == "headline" and self.line_tables is not None:
+        if task.target == "headline" and self.line_tables is not None and not task.raw:
             kwargs["stopping_criteria"] = [end_of_line_criterion(self.line_tables, input_width)]
         return kwargs
 
@@ -162,4 +162,4 @@ class CausalLM(HFSystem):
         pad = self.tokenizer.pad_token_id
         self.stats["new_tokens"] += int((new != pad).sum()) if pad is not None else new.numel()
         texts = self.tokenizer.batch_decode(new, skip_special_tokens=True)
-        return [clean_output(t, task.target) for t in texts]
+        return [t if task.raw else clean_output(t, task.target) for t in texts]

@@ -172,7 +172,7 @@ class LlamaCpp(System):
         body = self._cut(article.body)
         examples = [Example(self._cut(e.body), e.headline, e.standfirst) for e in self.examples]
         template = self.template_for(task.target)
-        stop = self._stop_at_line_end() if c.stop_at_newline and task.target == "headline" else None
+        stop = self._stop_at_line_end() if c.stop_at_newline and task.target == "headline" and not task.raw else None
         common = {
             "max_tokens": c.max_tokens.get(task.target, 2 * task.max_words + 8),
             "temperature": 0.0,
@@ -190,7 +190,7 @@ class LlamaCpp(System):
         usage = result.get("usage") or {}
         self.stats["prompt_tokens"] += usage.get("prompt_tokens", 0)
         self.stats["new_tokens"] += usage.get("completion_tokens", 0)
-        return clean_output(text, task.target)
+        return text if task.raw else clean_output(text, task.target)
 
     def _use_chat(self) -> bool:
         has = bool(self.llm.metadata.get("tokenizer.chat_template"))

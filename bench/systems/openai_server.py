@@ -189,7 +189,7 @@ class OpenAIServer(System):
         for article, answer in zip(articles, answers):
             self._check_length(article, answer, limit)
         self.last_usage = [self._usage(a) for a in answers]
-        return [clean_output(a.text, task.target) for a in answers]
+        return [a.text if task.raw else clean_output(a.text, task.target) for a in answers]
 
     def _usage(self, answer: Any) -> dict[str, Any]:
         usage: dict[str, Any] = {
