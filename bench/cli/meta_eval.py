@@ -3,11 +3,11 @@
     bench meta-eval JUDGMENTS.jsonl [--config configs/meta-eval-realsumm.yaml] [--metrics rouge,bertscore]
                     [--group-by family] [--aspects A,B] [--levels system,summary,global]
                     [--bootstrap N] [--seed S] [--test METRIC_A METRIC_B ...] [--json | --csv | --markdown]
-                    [--cache-dir DIR | --no-cache] [--out FILE]
+                    [--cache-dir DIR | --no-cache] [--out FILE] [--report FILE.html]
 
 Scores every judged summary with the metrics (cached by content), then prints Kendall τ-b, Spearman and
 Pearson per human aspect at system, summary and global level with 95% bootstrap CIs over systems and
-documents, any paired permutation tests, and the signatures.
+documents, any paired permutation tests, and the signatures; ``--report`` also writes them as one HTML page.
 """
 
 from __future__ import annotations
@@ -67,6 +67,12 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     fmt.add_argument("--csv", action="store_true", help="print CSV instead of tables")
     fmt.add_argument("--markdown", action="store_true", help="print markdown tables")
     p.add_argument("--out", type=Path, help="also write the output to this file")
+    p.add_argument(
+        "--report",
+        type=Path,
+        metavar="FILE.html",
+        help="also write a self-contained HTML page: the tables with CIs, the paired tests, the signatures",
+    )
     cache = p.add_mutually_exclusive_group()
     cache.add_argument(
         "--cache-dir", type=Path, help="metric-score cache (default $HEADLINE_BENCH_CACHE or ~/.cache/headline-bench)"
@@ -131,4 +137,8 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(text)
     if args.out:
         write_text_atomic(args.out, text)
+    if args.report:
+        from bench.metaeval.report import report_html
+
+        write_text_atomic(args.report, report_html(result, str(path)))
     return 0

@@ -19,7 +19,7 @@ from typing import Any
 from bench.metaeval.correlations import COEFFICIENTS
 from bench.metaeval.evaluate import MetaEval, PairTest, Row
 
-__all__ = ["to_json", "to_csv", "to_text", "to_markdown"]
+__all__ = ["to_json", "to_csv", "to_text", "to_markdown", "sections", "title"]
 
 
 def _num(x: float) -> float | None:
@@ -80,14 +80,14 @@ def _cell(r: Row, c: str) -> str:
     return f"{v:+.3f} {ci}"
 
 
-def _sections(rows: Iterable[Row]) -> dict[tuple[str | None, str, str], list[Row]]:
+def sections(rows: Iterable[Row]) -> dict[tuple[str | None, str, str], list[Row]]:
     out: dict[tuple[str | None, str, str], list[Row]] = {}
     for r in rows:
         out.setdefault((r.group, r.aspect, r.level), []).append(r)
     return out
 
 
-def _title(key: tuple[str | None, str, str], rows: list[Row]) -> str:
+def title(key: tuple[str | None, str, str], rows: list[Row]) -> str:
     group, aspect, level = key
     where = f"group {group}, " if group else ""
     return (
@@ -123,8 +123,8 @@ def to_text(result: MetaEval) -> str:
     """Plain fixed-width tables, one per (group, aspect, level), then tests and signatures."""
     out: list[str] = []
     width = max([len(r.metric) for r in result.rows] + [6])
-    for key, rows in _sections(result.rows).items():
-        out += ["", _title(key, rows), f"  {'metric':<{width}}  " + "  ".join(f"{c:<21}" for c in COEFFICIENTS)]
+    for key, rows in sections(result.rows).items():
+        out += ["", title(key, rows), f"  {'metric':<{width}}  " + "  ".join(f"{c:<21}" for c in COEFFICIENTS)]
         out += [f"  {r.metric:<{width}}  " + "  ".join(f"{_cell(r, c):<21}" for c in COEFFICIENTS) for r in rows]
     if result.tests:
         out += _tests_text(result.tests)
@@ -134,8 +134,8 @@ def to_text(result: MetaEval) -> str:
 def to_markdown(result: MetaEval) -> str:
     """Markdown tables (for a README or a report section), one per (group, aspect, level)."""
     out: list[str] = []
-    for key, rows in _sections(result.rows).items():
-        out += [f"**{_title(key, rows)}**", "", "| metric | Kendall τ-b | Spearman | Pearson |", "|---|---|---|---|"]
+    for key, rows in sections(result.rows).items():
+        out += [f"**{title(key, rows)}**", "", "| metric | Kendall τ-b | Spearman | Pearson |", "|---|---|---|---|"]
         out += [f"| {r.metric} | " + " | ".join(_cell(r, c) for c in COEFFICIENTS) + " |" for r in rows]
         out.append("")
     out += [f"`{k}: {v}`  " for k, v in result.signature.items()]
