@@ -68,7 +68,7 @@ def _reaches(a: list[str], b: list[str], threshold: float) -> bool:
     if not a or not b:
         return False
     longer = max(len(a), len(b))
-    return min(len(a), len(b)) >= threshold * longer and _shared(a, b) >= threshold * longer
+    return min(len(a), len(b)) / longer >= threshold and _shared(a, b) / longer >= threshold
 
 
 def _head(body: str) -> list[str]:
