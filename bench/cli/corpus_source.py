@@ -72,6 +72,12 @@ def add_source_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stratify-by", default=None, metavar="FIELD", help="sample evenly across FIELD (e.g. category)")
     p.add_argument("--no-dedupe", action="store_true", help="keep articles whose body repeats an earlier one")
     p.add_argument("--strict", action="store_true", help="stop at the first bad row instead of skipping it")
+    p.add_argument(
+        "--no-clean",
+        action="store_true",
+        help="keep boilerplate lines in the bodies (corpus.clean: false; by default share bars, placeholders, "
+        "captions, repeated and link-like lines are removed)",
+    )
 
 
 def _fields(pairs: list[str]) -> dict[str, str]:
@@ -128,6 +134,8 @@ def config_from_args(args: argparse.Namespace) -> tuple[CorpusConfig, Path | Non
         settings["dedupe"] = False
     if args.strict:
         settings["strict"] = True
+    if args.no_clean:
+        settings["clean"] = False
     return build(CorpusConfig, settings, "corpus"), base_dir
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass, field
+from typing import Any
 
 from bench.article import ARTICLE_FIELDS
+from bench.corpus.clean_settings import CleanSettings, resolve_clean
 from bench.corpus.formats import format_names
 from bench.corpus.pages import layout_names
 from bench.corpus.presets import PRESETS
@@ -45,9 +47,23 @@ class CorpusConfig:
     few_shot_split: str | None = None  # ... or from this split of the same hf dataset
     leakage: str = "strip"  # a body opening with its headline/standfirst: strip | flag | off (bench.corpus.leakage)
     leakage_threshold: float = 0.9  # word overlap that counts as a repeat
+    # boilerplate removal (bench.corpus.clean): true (defaults), false, or a mapping of CleanSettings fields;
+    # validate() resolves it to CleanSettings or False, so the resolved config lists every setting
+    clean: Any = True
+
+    def __post_init__(self) -> None:
+        if self.clean is True:
+            object.__setattr__(self, "clean", CleanSettings())
+
+    @property
+    def clean_settings(self) -> CleanSettings | None:
+        """The boilerplate settings, None when ``clean: false``."""
+        return resolve_clean(self.clean, "corpus.clean")
 
     def validate(self, where: str) -> None:
         from bench.corpus.leakage import LEAKAGE_MODES
+
+        object.__setattr__(self, "clean", resolve_clean(self.clean, f"{where}.clean") or False)
 
         if self.leakage not in LEAKAGE_MODES:
             raise CorpusError(f"{where}.leakage: {self.leakage!r} is not one of {', '.join(LEAKAGE_MODES)}")

@@ -48,17 +48,37 @@ def overlap(a: list[str], b: list[str]) -> float:
     """Shared words (with multiplicity) over the longer of the two: 1.0 only for the same words."""
     if not a or not b:
         return 0.0
-    return sum((Counter(a) & Counter(b)).values()) / max(len(a), len(b))
+    return _shared(a, b) / max(len(a), len(b))
+
+
+def _shared(a: list[str], b: list[str]) -> int:
+    """How many words of ``a`` are also in ``b``, each word of ``b`` used once (the multiset intersection)."""
+    left = Counter(b)
+    shared = 0
+    for word in a:
+        n = left.get(word, 0)
+        if n:
+            left[word] = n - 1
+            shared += 1
+    return shared
+
+
+def _reaches(a: list[str], b: list[str], threshold: float) -> bool:
+    """``overlap(a, b) >= threshold``, without counting when the lengths alone rule it out."""
+    if not a or not b:
+        return False
+    longer = max(len(a), len(b))
+    return min(len(a), len(b)) / longer >= threshold and _shared(a, b) / longer >= threshold
 
 
 def _head(body: str) -> list[str]:
-    return _words(body[:_HEAD_CHARS])[:_HEAD_WORDS]
+    return _WORD.findall(body[:_HEAD_CHARS].lower())[:_HEAD_WORDS]
 
 
 def _plausible(head: list[str], reference: str) -> bool:
     """Cheap test first: do at least half of the body's first words occur in the reference text?"""
     ref = reference.lower()
-    return bool(head) and sum(w in ref for w in head) * 2 >= len(head)
+    return bool(head) and len([w for w in head if w in ref]) * 2 >= len(head)
 
 
 def leaked_span(body: str, reference: str, threshold: float = 0.9, head: list[str] | None = None) -> int:
@@ -72,10 +92,10 @@ def leaked_span(body: str, reference: str, threshold: float = 0.9, head: list[st
     lead = body.lstrip()
     offset = len(body) - len(lead)
     first = lead.split("\n\n", 1)[0][: 3 * len(reference) + 100]  # a longer paragraph cannot match as a whole
-    if overlap(_words(first), ref) >= threshold:
+    if _reaches(_words(first), ref, threshold):
         return offset + len(first)
     matches = list(_WORD.finditer(first))
-    if len(matches) > len(ref) and overlap([m.group().lower() for m in matches[: len(ref)]], ref) >= threshold:
+    if len(matches) > len(ref) and _reaches([m.group().lower() for m in matches[: len(ref)]], ref, threshold):
         end = matches[len(ref) - 1].end()
         boundary = _BOUNDARY.match(first, end)
         if boundary:  # the repeat ends a sentence or a line, not mid-sentence
@@ -83,11 +103,19 @@ def leaked_span(body: str, reference: str, threshold: float = 0.9, head: list[st
     return 0
 
 
+def _references(article: Article) -> list[tuple[str, str]]:
+    """(target, text) of the references the article has (``Article.reference`` without its checks)."""
+    return [(t, text) for t in TARGETS if (text := getattr(article, t)) and text.strip()]
+
+
 def _check_one(article: Article, mode: str, threshold: float, report: LeakageReport) -> Article:
     body, found = article.body, {}
+    refs = _references(article)
+    head = _head(body) if refs else []
+    if not any(_plausible(head, ref) for _, ref in refs):  # most bodies: one cheap look at the opening
+        return article
     for _ in range(_MAX_ROUNDS):
         head = _head(body)
-        refs = ((t, article.reference(t) or "") for t in TARGETS)
         hit = next(((t, n) for t, ref in refs if (n := leaked_span(body, ref, threshold, head))), None)
         if hit is None:
             break

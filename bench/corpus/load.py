@@ -20,8 +20,10 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from bench.article import ARTICLE_FIELDS, TARGETS, Article
+from bench.corpus.clean import clean_articles
 from bench.corpus.config import CorpusConfig
 from bench.corpus.fields import RecordMapper
 from bench.corpus.formats import RawTable, formats, resolve_format
@@ -42,6 +44,7 @@ __all__ = [
     "iter_jsonl",
     "article_from_record",
     "resolve_path",
+    "corpus_signature",
 ]
 
 log = logging.getLogger(__name__)
@@ -59,6 +62,8 @@ class Corpus:
     rows_read: int = 0  # articles read before dedupe, few-shot and sampling
     few_shot: list[Article] = field(default_factory=list)  # examples for prompts, disjoint from articles
     leakage: dict[str, int] = field(default_factory=dict)  # "<target> <action>" -> bodies that opened with it
+    clean: dict[str, Any] = field(default_factory=dict)  # CleanReport.to_dict(): boilerplate lines removed, by rule
+    signature: str = ""  # the settings that shaped the bodies: clean:...|leakage:...
 
     def missing(self, name: str) -> int:
         """How many articles lack ``name`` (e.g. 'headline': tasks for that target skip them)."""
@@ -176,6 +181,7 @@ def load_corpus(config: CorpusConfig, base_dir: Path | None = None) -> Corpus:
             first = "; ".join(summarize_problems(problems.messages, 3))
             raise CorpusError(f"{label}: no usable articles: all {len(problems)} skipped ({first})")
         raise CorpusError(f"{label}: no articles (the source is empty)")
+    pairs, cleaned = _clean(pairs, config)
     pairs, leakage = _check_leakage(pairs, config)
     kept, notes = _dedupe(pairs, config.dedupe, problems)
     examples, articles = _few_shot(config, base_dir, [a for _, a in kept], problems)
@@ -191,9 +197,42 @@ def load_corpus(config: CorpusConfig, base_dir: Path | None = None) -> Corpus:
         rows_read=len(pairs),
         few_shot=examples,
         leakage=leakage,
+        clean=cleaned,
+        signature=corpus_signature(config),
     )
     _log_summary(corpus)
     return corpus
+
+
+def corpus_signature(config: CorpusConfig) -> str:
+    """What shaped the bodies beyond the source: the boilerplate and leakage settings, in one line."""
+    settings = config.clean_settings
+    leakage = f"leakage:{config.leakage}" + (f"@{config.leakage_threshold:g}" if config.leakage != "off" else "")
+    return f"{settings.signature() if settings else 'clean:off'}|{leakage}"
+
+
+def _clean(pairs: list[tuple[str, Article]], config: CorpusConfig) -> tuple[list, dict[str, Any]]:
+    """Boilerplate lines out of every body (``corpus.clean``), counted by rule."""
+    settings = config.clean_settings
+    if settings is None:
+        return pairs, {}
+    cleaned, report = clean_articles([a for _, a in pairs], settings)
+    if report.removed:
+        log.info(
+            "corpus: removed %d boilerplate line(s) from %d article(s) (%s; %s)",
+            sum(report.removed.values()),
+            report.articles_cleaned,
+            ", ".join(f"{k} {v}" for k, v in report.removed.items()),
+            report.signature,
+        )
+    if report.kept:
+        log.warning(
+            "corpus: %d article(s) kept uncleaned: they would lose more than max_loss %g of their words (first: %s)",
+            len(report.kept),
+            settings.max_loss,
+            report.kept[0],
+        )
+    return [(where, article) for (where, _), article in zip(pairs, cleaned)], report.to_dict()
 
 
 def _check_leakage(pairs: list[tuple[str, Article]], config: CorpusConfig) -> tuple[list, dict[str, int]]:

@@ -74,6 +74,8 @@ class CorpusStats:
     paragraphs: LengthStats | None
     problems: list[str] = field(default_factory=list)
     leakage: dict[str, int] = field(default_factory=dict)  # "<target> <action>" -> bodies that repeated it
+    clean: dict[str, Any] = field(default_factory=dict)  # boilerplate removed (CleanReport.to_dict); {} when off
+    signature: str = ""  # the corpus settings that shaped the bodies (clean:...|leakage:...)
     duplicate_notes: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -98,6 +100,8 @@ def corpus_stats(corpus: Corpus) -> CorpusStats:
         skipped=len(corpus.problems),
         duplicates=corpus.duplicates,
         leakage=dict(corpus.leakage),
+        clean=dict(corpus.clean),
+        signature=corpus.signature,
         few_shot=len(corpus.few_shot),
         missing={name: corpus.missing(name) for name in OPTIONAL_FIELDS},
         languages=_counts([a.language for a in arts]),

@@ -110,7 +110,7 @@ def _finish(run: _Run, units: list[Unit], timings: dict[str, dict[str, float]], 
             "signature": next(iter(signatures.values())),
             "signatures": signatures,
             "config": run.config.name,
-            "corpus": run.corpus.source,
+            "corpus": f"{run.corpus.source} [{run.corpus.signature}]",  # what identifies the corpus: source + settings
             "columns": [c.to_dict() for c in columns],
             "notes": notes,
             "rows": summary,
@@ -149,6 +149,8 @@ def _manifest(
             "rows_read": corpus.rows_read,
             "leakage": corpus.leakage,
             "leakage_mode": config.corpus.leakage,
+            "clean": corpus.clean or "off",  # boilerplate lines removed per rule (corpus.clean)
+            "signature": corpus.signature,
         },
         "signature": next(iter(signatures.values())),
         "signatures": signatures,

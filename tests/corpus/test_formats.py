@@ -133,3 +133,37 @@ def test_readme_format_table_names_every_registered_format():
         f"{README}: the corpus-format table (between <!-- formats --> and <!-- /formats -->) "
         f"does not mention format(s) {', '.join(missing)}; add a row for each (`name`)"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("page.html.gz", "html"), ("Page.HTM.GZ", "html"), ("crawl.warc.gz", "warc"), ("crawl.warc", "warc")],
+)
+def test_a_compressed_file_is_known_by_its_double_suffix(tmp_path, name, expected):
+    (tmp_path / name).write_bytes(b"")
+    assert detect_format(tmp_path / name) == expected
+
+
+def test_a_lone_gz_is_not_guessed(tmp_path):
+    (tmp_path / "notes.gz").write_bytes(b"")
+    with pytest.raises(CorpusError, match=r"cannot tell the corpus format from the suffix '\.gz'"):
+        detect_format(tmp_path / "notes.gz")
+
+
+def test_single_html_gz_and_warc_gz_files_load_with_format_auto(tmp_path):
+    import gzip
+
+    from tests.corpus.test_html import PAGES
+    from tests.corpus.test_warc import write_warc
+
+    if PAGES is None:
+        pytest.skip("shared/pages-html not found")
+    page = PAGES / "dw.com.colonial.html"
+    packed = tmp_path / "dw.com.colonial.html.gz"
+    packed.write_bytes(gzip.compress(page.read_bytes()))
+    (plain,) = load_corpus(CorpusConfig(path=str(page), format="html")).articles
+    (auto,) = load_corpus(CorpusConfig(path=str(packed))).articles
+    assert (auto.headline, auto.standfirst, auto.body) == (plain.headline, plain.standfirst, plain.body)
+    write_warc(tmp_path / "crawl.warc.gz", gzip=True)
+    crawled = load_corpus(CorpusConfig(path=str(tmp_path / "crawl.warc.gz"))).articles
+    assert plain.body in {a.body for a in crawled} and len(crawled) == 9

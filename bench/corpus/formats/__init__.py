@@ -39,6 +39,7 @@ __all__ = [
     "get_format",
     "resolve_format",
     "detect_format",
+    "suffix_format",
 ]
 
 
@@ -71,7 +72,7 @@ class Format:
 
     name: str
     reader: Reader
-    suffixes: tuple[str, ...] = ()  # lower case, with the dot: (".jsonl", ".json")
+    suffixes: tuple[str, ...] = ()  # lower case, with the dot: (".jsonl", ".json", ".warc.gz"); the longest match wins
     description: str = ""  # one line, for help texts and the README table
     folder: bool = False  # can read a folder
     claims_folder: Callable[[Path], bool] | None = None  # auto: does this folder hold this format?
@@ -166,6 +167,13 @@ def resolve_format(name: str, path: Path | None) -> Format:
     return get_format(detect_format(path))
 
 
+def suffix_format(name: str) -> Format | None:
+    """The format whose suffix ``name`` ends with, the longest suffix winning (``x.warc.gz``: warc, not gzip)."""
+    lower = name.lower()
+    matches = [(len(s), f) for f in _REGISTRY.values() for s in f.suffixes if lower.endswith(s)]
+    return max(matches, key=lambda m: m[0])[1] if matches else None
+
+
 def detect_format(path: Path) -> str:
     """The name of the format of ``path``: from its suffix, or the first format that claims a folder."""
     if not path.exists():
@@ -179,8 +187,7 @@ def detect_format(path: Path) -> str:
             f"{path}: cannot tell the corpus format of this folder (formats that read folders: "
             f"{folders}); check the path or set format: (CLI: --format)"
         )
-    suffix = path.suffix.lower()
-    fmt = next((f for f in _REGISTRY.values() if suffix in f.suffixes), None)
+    fmt = suffix_format(path.name)
     if fmt is None:
         known = ", ".join(s for f in _REGISTRY.values() for s in f.suffixes)
         raise CorpusError(

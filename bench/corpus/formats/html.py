@@ -272,7 +272,7 @@ def read_html(
 
 @register_format(
     "html",
-    suffixes=(".html", ".htm"),
+    suffixes=HTML_SUFFIXES,
     folder=True,
     claims_folder=_has_html,
     description="saved web pages (.html, .htm, .html.gz): a file, a folder tree or a glob, parsed with trafilatura",

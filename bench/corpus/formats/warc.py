@@ -141,7 +141,7 @@ def _has_warc(folder: Path) -> bool:
 
 @register_format(
     "warc",
-    suffixes=(".warc",),
+    suffixes=WARC_SUFFIXES,
     folder=True,
     claims_folder=_has_warc,
     description="web crawls (.warc, .warc.gz): the HTTP 200 HTML responses, each read like format html",
