@@ -9,6 +9,7 @@ address mismatch.
 from __future__ import annotations
 
 import logging
+import socket
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -78,6 +79,8 @@ def connect(settings: RaySettings, store_bytes: int) -> Cluster:
         common.update(object_store_memory=store, _node_ip_address=settings.node_ip_address or "127.0.0.1")
     elif settings.node_ip_address:
         common["_node_ip_address"] = settings.node_ip_address
+    if not owned:
+        _reachable(settings.address)
     try:
         ray.init(address=settings.address, **common)
     except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -90,6 +93,29 @@ def connect(settings: RaySettings, store_bytes: int) -> Cluster:
     cluster.refresh()
     log.info("ray: %s, %d node(s), started in %.1f s", settings.address, len(cluster.nodes), cluster.startup_s)
     return cluster
+
+
+def _reachable(address: str) -> None:
+    """Fail in seconds, not after Ray's minutes of retries, when nothing listens at a HOST:PORT address."""
+    if address == "auto":
+        return
+    import ray.util
+
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    hosts = [host]
+    if host in ("localhost", "127.0.0.1", "::1"):  # Ray itself connects to this machine's address instead
+        hosts.append(ray.util.get_node_ip_address())
+    problem = ""
+    for candidate in hosts:
+        try:
+            socket.create_connection((candidate, int(port)), timeout=5).close()
+            return
+        except OSError as exc:
+            problem = exc.strerror or str(exc)
+    raise RunError(
+        f"run.ray.address {address!r}: nothing answers there ({problem}); start the cluster "
+        "(`ray start --head` on its head node) or fix the address"
+    )
 
 
 def check_feasible(cluster: Cluster, system: str, want: RayResources) -> None:

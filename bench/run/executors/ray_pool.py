@@ -89,7 +89,7 @@ class ActorPool:
             max_task_retries=max_retries,
         )
         self.width = int(want.num_workers or 1)
-        self.actors = [cls.remote(spec, corpus) for _ in range(self.width)]
+        self.actors = [cls.remote(spec, [corpus]) for _ in range(self.width)]
         self.pending_loads = {a.load.remote(): a for a in self.actors}
         self.ready: dict[Any, int] = {}  # actor -> chunks in flight
         self.owner: dict[Any, Any] = {}  # chunk ref -> actor

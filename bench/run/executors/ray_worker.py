@@ -78,9 +78,13 @@ def run_chunk(
 class ChunkWorker:
     """An actor holding one loaded system; restarted by Ray (and its chunk retried) if its process dies."""
 
-    def __init__(self, spec: SystemSpec, packed: tuple[np.ndarray, np.ndarray]) -> None:
+    def __init__(self, spec: SystemSpec, corpus: list[Any]) -> None:
+        """``corpus``: [the packed articles' object ref], nested so that Ray does not resolve it for the
+        constructor (a restarted actor fetches it again; the driver holds it for the whole run)."""
+        import ray
+
         self.spec = spec
-        self.packed = packed
+        self.packed = ray.get(corpus[0])
         self.system: System | None = None
         self.load_error: str | None = None
 
