@@ -200,9 +200,9 @@ def _generate(
                 progress=progress,
             )
         )
-        run.executor = executor.describe()
     finally:
         executor.close()
+    run.executor = executor.describe()  # after close: Ray's shut-down time is part of it
     timings: dict[str, dict[str, float]] = {}
     records = []
     for job in jobs:

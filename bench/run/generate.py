@@ -29,6 +29,7 @@ __all__ = [
     "compute_chunk",
     "start_unit",
     "apply_chunk",
+    "apply_chunks",
     "finish_unit",
     "generate_unit",
     "needs_generation",
@@ -180,20 +181,34 @@ def apply_chunk(
 ) -> bool:
     """The driver's side of a chunk: cache it (append + fsync), count it, advance the bar. False when the
     system failed on it (the unit is marked failed and its later chunks are not generated, as locally)."""
-    if result.outputs is None:
-        work.unit.fail(result.error or "failed")
+    return apply_chunks(work, [chunk], [result], cache, progress)
+
+
+def apply_chunks(
+    work: UnitWork, chunks: list[list[Article]], results: list[ChunkResult], cache: PredictionCache, progress: Progress
+) -> bool:
+    """:func:`apply_chunk` for consecutive chunks of one unit whose results are all in: one append and one
+    fsync for all of them (the lines, in order, are those of one append per chunk). A failed chunk fails the
+    unit after the chunks before it are cached; False then."""
+    done = next((i for i, r in enumerate(results) if r.outputs is None), len(results))
+    items: list[tuple[str, str, str]] = []
+    seconds: list[float] = []
+    extras: list[dict[str, Any] | None] = []
+    for chunk, result in zip(chunks[:done], results[:done]):
+        outputs = result.outputs or []
+        items.extend((a.content_hash, a.id, p) for a, p in zip(chunk, outputs))
+        seconds.extend([result.seconds / len(chunk)] * len(chunk) if chunk else [])
+        extras.extend(result.extras if result.extras is not None else [None] * len(chunk))
+    if items:
+        # outside the system's try: a cache that cannot be written (disk full) ends the run, not the unit
+        cache.put_many(work.unit.task.key, items, seconds=seconds, extras=extras)
+        work.found.update((h, p) for h, _, p in items)
+        work.unit.generated += len(items)
+        work.compute_s += sum(r.seconds for r in results[:done])
+        progress.advance(len(items))
+    if done < len(results):
+        work.unit.fail(results[done].error or "failed")
         return False
-    # outside the system's try: a cache that cannot be written (disk full) ends the run, not the unit
-    cache.put_many(
-        work.unit.task.key,
-        [(a.content_hash, a.id, p) for a, p in zip(chunk, result.outputs)],
-        seconds=result.seconds,
-        extras=result.extras,
-    )
-    work.found.update((a.content_hash, p) for a, p in zip(chunk, result.outputs))
-    work.unit.generated += len(chunk)
-    work.compute_s += result.seconds
-    progress.advance(len(chunk))
     return True
 
 

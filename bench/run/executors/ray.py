@@ -26,7 +26,7 @@ from bench.run.generate import (
     Progress,
     Unit,
     UnitWork,
-    apply_chunk,
+    apply_chunks,
     finish_unit,
     needs_generation,
     parameters_of,
@@ -38,6 +38,8 @@ from bench.systems.base import Task
 __all__ = ["RayExecutor"]
 
 log = logging.getLogger(__name__)
+
+_GROUP = 16  # at most this many chunks (already back) per cache append + fsync
 
 
 class RayExecutor:
@@ -51,6 +53,7 @@ class RayExecutor:
         self.index: dict[int, int] = {}  # id(article) -> its position in the packed articles
         self.workers: dict[str, dict[str, Any]] = {}  # system -> what its workers asked for, for the manifest
         self.waited = 0.0  # seconds the driver waited on workers (the rest of its time is its own work)
+        self.shutdown_s: float | None = None
 
     def units(
         self,
@@ -136,7 +139,8 @@ class RayExecutor:
         self.corpus = ray.put(packed)
 
     def _generate(self, works: list[UnitWork], pool: Any, cache: PredictionCache, progress: Progress) -> list[Unit]:
-        """Apply every unit's chunks in the local order as the workers return them (no pool: all cached)."""
+        """Apply every unit's chunks in the local order as the workers return them (no pool: all cached).
+        Consecutive chunks already back when the driver gets to them go into one append + fsync."""
         from bench.run.executors.ray_pool import ChunkStream
 
         chunks = [
@@ -145,22 +149,28 @@ class RayExecutor:
             for chunk in work.chunks
         ]
         stream = ChunkStream(pool, chunks, window=4 * pool.width + 2) if chunks else None
-        units, i = [], 0
+        units, first = [], 0
         for u, work in enumerate(works):
-            first = i
             start_unit(work, progress)
             try:
-                for k, chunk in enumerate(work.chunks):
+                k = 0
+                while k < len(work.chunks):
                     assert stream is not None
-                    if not apply_chunk(work, chunk, stream.result(first + k), cache, progress):
+                    results = [stream.result(first + k)]
+                    while k + len(results) < len(work.chunks) and len(results) < _GROUP:
+                        if not stream.ready(first + k + len(results)):
+                            break
+                        results.append(stream.result(first + k + len(results)))
+                    if not apply_chunks(work, work.chunks[k : k + len(results)], results, cache, progress):
                         stream.drop_unit(u)
                         break
+                    k += len(results)
             finally:
                 units.append(finish_unit(work, cache, progress))
                 # the workers' own seconds, not the driver's wall time: chunks of the next unit run while this
                 # one is applied, so wall time per unit would mislead; articles/s is then per worker, as locally
                 units[-1].seconds_generate = work.compute_s
-            i = first + len(work.chunks)
+            first += len(work.chunks)
         self.waited += stream.waited if stream else 0.0
         return units
 
@@ -174,10 +184,11 @@ class RayExecutor:
             "max_retries": self.settings.max_retries,
             "systems": self.workers,
             "driver_wait_s": round(self.waited, 3),
+            **({"shutdown_s": round(self.shutdown_s, 3)} if self.shutdown_s is not None else {}),
         }
 
     def close(self) -> None:
         if self.cluster is not None:
             start = time.perf_counter()
             self.cluster.close()
-            log.info("ray: shut down in %.1f s", time.perf_counter() - start)
+            self.shutdown_s = time.perf_counter() - start

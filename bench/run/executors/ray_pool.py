@@ -178,20 +178,32 @@ class ChunkStream:
     def result(self, i: int) -> ChunkResult:
         """Chunk ``i``'s result, once every chunk before it has been taken."""
         self.applied = i
+        self._fill()  # the window moved: keep every worker busy
         while i not in self.done:
-            self._fill()
             start = time.perf_counter()
             ready, _ = ray.wait(list(self.pending) + self.pool.loading(), num_returns=1)
             self.waited += time.perf_counter() - start
             for ref in ready:
                 if ref in self.pending:
-                    j = self.pending.pop(ref)
-                    result = self.pool.collect(ref)
-                    if self.chunks[j][2] not in self.dropped:
-                        self.done[j] = result
+                    self._collect(ref)
                 else:
                     self.pool.loaded(ref)
+            self._fill()
         return self.done.pop(i)
+
+    def _collect(self, ref: Any) -> None:
+        j = self.pending.pop(ref)
+        result = self.pool.collect(ref)
+        if self.chunks[j][2] not in self.dropped:
+            self.done[j] = result
+
+    def ready(self, i: int) -> bool:
+        """Whether chunk ``i`` is back already (collects whatever finished, without waiting)."""
+        if i not in self.done and self.pending:
+            ready, _ = ray.wait(list(self.pending), num_returns=len(self.pending), timeout=0)
+            for ref in ready:
+                self._collect(ref)
+        return i in self.done
 
     def drop_unit(self, unit: int) -> None:
         """The driver gave up on ``unit`` (its system failed): its later chunks are not sent, nor kept."""
