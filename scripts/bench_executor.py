@@ -65,6 +65,10 @@ def one_run(executor: str, limit: int | None, workers: int) -> dict:
         manifest = json.loads((result.run_dir / "manifest.json").read_text())
     info = manifest["executor"]
     ray_s = info.get("startup_s", 0.0) + info.get("shutdown_s", 0.0)
+    per = ", ".join(f"{k} {v['load_s'] + v['generate_s']:.1f}" for k, v in manifest["timings"].items())
+    print(
+        f"  ({executor}: {wall:.1f} s wall, Ray start-up + shut-down {ray_s:.1f} s; load+generate s: {per})", flush=True
+    )
     return {
         "executor": executor,
         "wall_s": round(wall, 2),

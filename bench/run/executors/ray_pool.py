@@ -89,7 +89,8 @@ class ActorPool:
             max_task_retries=max_retries,
         )
         self.width = int(want.num_workers or 1)
-        self.actors = [cls.remote(spec, [corpus]) for _ in range(self.width)]
+        self.corpus = corpus
+        self.actors = [cls.remote(spec) for _ in range(self.width)]
         self.pending_loads = {a.load.remote(): a for a in self.actors}
         self.ready: dict[Any, int] = {}  # actor -> chunks in flight
         self.owner: dict[Any, Any] = {}  # chunk ref -> actor
@@ -131,7 +132,7 @@ class ActorPool:
     def submit(self, task: Task, indices: list[int]) -> Any:
         actor = min(self.ready, key=self.ready.__getitem__)
         self.ready[actor] += 1
-        ref = actor.run.remote(task, indices)
+        ref = actor.run.remote(self.corpus, task, indices)
         self.owner[ref] = actor
         return ref
 

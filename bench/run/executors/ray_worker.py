@@ -78,13 +78,8 @@ def run_chunk(
 class ChunkWorker:
     """An actor holding one loaded system; restarted by Ray (and its chunk retried) if its process dies."""
 
-    def __init__(self, spec: SystemSpec, corpus: list[Any]) -> None:
-        """``corpus``: [the packed articles' object ref], nested so that Ray does not resolve it for the
-        constructor (a restarted actor fetches it again; the driver holds it for the whole run)."""
-        import ray
-
+    def __init__(self, spec: SystemSpec) -> None:
         self.spec = spec
-        self.packed = ray.get(corpus[0])
         self.system: System | None = None
         self.load_error: str | None = None
 
@@ -101,12 +96,13 @@ class ChunkWorker:
         size = parameters_of(self.system) if self.system is not None else None
         return self.load_error, time.perf_counter() - start, size
 
-    def run(self, task: Task, indices: list[int]) -> ChunkResult:
+    def run(self, packed: tuple[np.ndarray, np.ndarray], task: Task, indices: list[int]) -> ChunkResult:
+        """``packed``: the run's articles, resolved by Ray from the object store (mapped, not copied)."""
         if self.system is None:  # a restarted actor loads again before its retried chunk
             self.load()
         if self.system is None:
             return ChunkResult(None, self.load_error or "load failed")
-        return compute_chunk(self.system, task, unpack_articles(self.packed, indices))
+        return compute_chunk(self.system, task, unpack_articles(packed, indices))
 
     def stats(self) -> dict[str, Any]:
         return _stats(self.system) if self.system is not None else {}

@@ -4,6 +4,7 @@ on their path: workers start in the driver's folder), so a worker builds them fr
 ``crash-once`` and ``crash-once-model`` (the same with a ``load``, so it runs in an actor) return the first
 ``words`` words of each body; the first time a chunk holds article ``crash_on`` they create ``flag`` and
 kill their own process with SIGKILL, mid-chunk. ``fail-on`` raises on the chunk that holds ``fail_on``.
+``slow`` sleeps ``sleep`` seconds per chunk (so a test can kill the driver mid-run).
 Every prediction produced is logged as one line in ``log`` (if set), to count generation across processes.
 """
 
@@ -11,11 +12,12 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from dataclasses import dataclass
 
 from bench.systems.base import System
 
-__all__ = ["CrashOnce", "CrashOnceModel", "FailOn", "KINDS"]
+__all__ = ["CrashOnce", "CrashOnceModel", "FailOn", "Slow", "KINDS"]
 
 
 def _first_words(articles, n: int) -> list[str]:
@@ -70,4 +72,25 @@ class FailOn(System):
         return _first_words(articles, self.config.words)
 
 
-KINDS = {"crash-once": CrashOnce, "crash-once-model": CrashOnceModel, "fail-on": FailOn}
+class Slow(System):
+    @dataclass(frozen=True)
+    class Config:
+        sleep: float = 0.1
+        words: int = 3
+        log: str = ""
+
+    def summarize(self, articles, task):
+        time.sleep(self.config.sleep)
+        _log(self.config.log, self.name, task, articles)
+        return _first_words(articles, self.config.words)
+
+
+KINDS = {"crash-once": CrashOnce, "crash-once-model": CrashOnceModel, "fail-on": FailOn, "slow": Slow}
+
+
+def register_all() -> None:
+    """Register every kind here (for a ``bench`` subprocess: ``python -c``, see test_ray_driver_kill)."""
+    from bench.systems.base import register
+
+    for kind, cls in KINDS.items():
+        register(kind)(cls)
