@@ -7,7 +7,9 @@
 ``overhead``: the BBC extractive run (configs/bbc.yaml without its LLM) with ``run.executor: local`` and then
 ``ray`` (an embedded local Ray, ``num_workers`` per system), each into a fresh output folder (nothing cached),
 through :func:`bench.run.execute.execute`. Ray's start-up and shut-down (from the run's manifest) are taken
-out of the ray run's wall time and reported beside it. The BBC corpus is read from ../shared.
+out of the ray run's wall time and reported beside it. The BBC corpus is read from ../shared. Ray gives a
+worker ``OMP_NUM_THREADS=num_cpus`` (1): run with ``OMP_NUM_THREADS=1`` so the local run's torch uses one
+thread too, like with like.
 
 ``ingest``: the driver's side alone, on synthetic finished chunks (BBC-length bodies, 12-word predictions)
 through the real driver path — :func:`~bench.run.generate.plan_unit`, then per chunk
