@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from bench.errors import ConfigError, CorpusError
@@ -38,7 +39,7 @@ class Article:
         """The body's paragraphs (split on blank lines, stripped, empty ones dropped)."""
         return [p.strip() for p in self.body.split("\n\n") if p.strip()]
 
-    @property
+    @cached_property  # frozen: computed once (the runner asks for it several times per prediction)
     def content_hash(self) -> str:
         """sha256 of the body, headline and standfirst: the article's identity in caches."""
         h = hashlib.sha256()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -28,6 +28,7 @@ from bench.article import TARGETS, Task
 from bench.corpus.load import CorpusConfig
 from bench.errors import BenchError, ConfigError
 from bench.metrics.base import Metric, create_metric, default_metrics, metric_registry
+from bench.run.executors.settings import RaySettings
 from bench.systems.base import System, create
 from bench.typed import build, suggest
 
@@ -42,10 +43,21 @@ class RunSettings:
     """The ``run`` section: how the runner works (does not change any number)."""
 
     chunk_size: int = 64  # articles per summarize() call; each chunk is cached as soon as it is done
+    executor: Literal["local", "ray"] = "local"  # where chunks are generated (the driver always writes)
+    ray: RaySettings = field(default_factory=RaySettings)  # used when executor is ray
 
     def validate(self, where: str) -> None:
         if self.chunk_size < 1:
             raise ConfigError(f"{where}.chunk_size: must be ≥ 1, got {self.chunk_size}")
+
+    def check_systems(self, names: list[str], where: str) -> None:
+        """Every ``ray.resources`` entry names a system of the config."""
+        for name in self.ray.resources:
+            if name not in names:
+                raise ConfigError(
+                    f"{where}.ray.resources: {name!r} is not a system of this config{suggest(name, names)}; "
+                    f"systems: {', '.join(names)}"
+                )
 
 
 @dataclass(frozen=True)
@@ -150,6 +162,7 @@ def parse_config(data: Any, path: Path | None = None) -> Config:
     run = build(RunSettings, data.get("run"), f"{where}: run")
     tasks = _parse_tasks(data.get("tasks"), where)
     specs, samples = _parse_systems(data.get("systems"), where)
+    run.check_systems([str(s.get("name", s.get("kind"))) for s in specs], f"{where}: run")
     cfg = Config(
         name=name,
         path=path,

@@ -106,20 +106,26 @@ class PredictionCache:
         self,
         task_key: str,
         items: list[tuple[str, str, str]],
-        seconds: float | None = None,
+        seconds: float | Sequence[float] | None = None,
         extras: Sequence[dict[str, Any] | None] | None = None,
     ) -> None:
         """Append ``(article_hash, article_id, prediction)`` rows in one write, then fsync.
 
         ``seconds`` is the time the whole batch took; each row records its equal share, so a later run
-        that reuses the rows can still report the speed at which they were generated. If the write fails
+        that reuses the rows can still report the speed at which they were generated (or, a sequence: each
+        row's own share, when several chunks are appended at once). If the write fails
         the file is cut back to where it was (no torn line) and RunError says why. ``extras`` (aligned with
         ``items``) is what the system reported beside each prediction, kept under ``extras``."""
         if self._lock_fd is None:
             raise RuntimeError(f"{self.path}: cache is closed; open a new PredictionCache to append")
-        share = seconds / len(items) if seconds is not None and items else None
+        if seconds is None or isinstance(seconds, (int, float)):
+            share = seconds / len(items) if seconds is not None and items else None
+            shares = [share] * len(items)
+        else:
+            shares = list(seconds)
         records = []
         for i, (article_hash, article_id, prediction) in enumerate(items):
+            share = shares[i]
             rec: dict[str, Any] = {
                 "key": self.key(task_key, article_hash),
                 "article_id": article_id,
@@ -133,7 +139,7 @@ class PredictionCache:
         if not records:
             return
         _append(self.path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
-        for rec in records:  # only once they are on disk
+        for rec, share in zip(records, shares):  # only once they are on disk
             self._entries[rec["key"]] = rec["prediction"]
             if share is not None:
                 self._seconds[rec["key"]] = share

@@ -18,7 +18,8 @@ from bench.corpus.sampling import sample_articles, take
 from bench.files import write_json, write_jsonl, write_text_atomic, write_yaml
 from bench.metrics.base import Column, Metric
 from bench.run.cache import note_kept_on_failure
-from bench.run.generate import NullProgress, Progress, Unit, run_system
+from bench.run.executors import SystemJob, create_executor
+from bench.run.generate import NullProgress, Progress, Unit
 from bench.run.manifest import environment, git_commit
 from bench.run.rundir import FILES, Run, create_run_dir, read_json
 from bench.run.score import columns_of, score_rows, score_units, summary_rows
@@ -59,6 +60,7 @@ class _Run:
     code: dict[str, Any]
     use_cache: bool
     argv: list[str]
+    executor: dict[str, Any] = field(default_factory=dict)  # where generation ran (the manifest's "executor")
 
 
 def execute(
@@ -89,7 +91,7 @@ def execute(
             config, corpus, articles, metrics, run_dir, started, code, use_cache, argv if argv is not None else sys.argv
         )
         write_yaml(run_dir / FILES["config"], _resolved_config(config, limit, metrics))
-        units, timings, records = _generate(config, corpus, articles, systems, output_root, use_cache, progress)
+        units, timings, records = _generate(run, systems, output_root, progress)
         return _finish(run, units, timings, records)
 
 
@@ -169,52 +171,60 @@ def _manifest(
         "failures": [
             {"system": u.system, "target": u.target, "error": u.error or ""} for u in units if u.status != "ok"
         ],
+        "executor": run.executor,
         **environment(),
         "git": run.code,
     }
 
 
 def _generate(
-    config: Config,
-    corpus: Corpus,
-    articles: list[Any],
-    systems: list[Any],
-    output_root: Path,
-    use_cache: bool,
-    progress: Progress,
+    run: _Run, systems: list[Any], output_root: Path, progress: Progress
 ) -> tuple[list[Unit], dict[str, dict[str, float]], list[dict]]:
-    """Every system on every task through the cache: (units, timings per system, manifest records)."""
-    units: list[Unit] = []
-    timings: dict[str, dict[str, float]] = {}
-    records = []
+    """Every system on every task through the cache, on the configured executor: (units, timings per
+    system, manifest records); the executor's description goes to ``run.executor``."""
+    config, jobs = run.config, []
     for system in systems:
         sample = config.samples.get(system.name)
-        subset = sample_articles(articles, sample.limit, sample.seed, sample.stratify_by) if sample else articles
-        system.use_examples(corpus.few_shot)  # before the fingerprint: examples change the prompts
-        sys_units, load_s = run_system(
-            system,
-            config.tasks,
-            subset,
-            output_root / ".cache",
-            use_cache=use_cache,
-            chunk_size=config.run.chunk_size,
-            progress=progress,
+        subset = (
+            sample_articles(run.articles, sample.limit, sample.seed, sample.stratify_by) if sample else run.articles
         )
-        units.extend(sys_units)
+        system.use_examples(run.corpus.few_shot)  # before the fingerprint: examples change the prompts
+        jobs.append(SystemJob(system, subset, run.corpus.few_shot))
+    executor = create_executor(config.run.executor, config.run.ray)
+    try:
+        units = list(
+            executor.units(
+                jobs,
+                config.tasks,
+                output_root / ".cache",
+                use_cache=run.use_cache,
+                chunk_size=config.run.chunk_size,
+                progress=progress,
+            )
+        )
+    finally:
+        executor.close()
+    run.executor = executor.describe()  # after close: Ray's shut-down time is part of it
+    timings: dict[str, dict[str, float]] = {}
+    records = []
+    for job in jobs:
+        system, report = job.system, executor.reports[job.system.name]
+        sys_units = [u for u in units if u.system == system.name]
         timings[system.name] = {
-            "load_s": round(load_s, 3),
+            "load_s": round(report.load_s, 3),
             "generate_s": round(sum(u.seconds_generate for u in sys_units), 3),
         }
+        sample = config.samples.get(system.name)
         records.append(
             {
                 "name": system.name,
                 "kind": system.kind,
                 "fingerprint": sys_units[0].fingerprint,
-                "articles": len(subset),
+                "articles": len(job.articles),
                 "sample": to_plain(sample) if sample else None,
                 "parameters": sys_units[0].parameters if sys_units else None,
                 "upper_bound": system.upper_bound,
-                "stats": _run_stats(system),
+                "stats": report.stats,
             }
         )
     return units, timings, records
@@ -244,14 +254,6 @@ def _resolved_config(config: Config, limit: int | None, metrics: list[Metric]) -
     raw["metrics"] = {**{name: False for name in (config.raw.get("metrics") or {}) if name not in settings}, **settings}
     raw["run"] = to_plain(config.run)
     return raw
-
-
-def _run_stats(system: Any) -> dict[str, Any]:
-    try:
-        return system.run_stats()
-    except Exception:
-        log.warning("system %s: run_stats() failed", system.name, exc_info=True)
-        return {}
 
 
 def _prediction_rows(units: list[Unit]) -> list[dict[str, Any]]:

@@ -18,7 +18,25 @@ from bench.article import Article
 from bench.run.cache import PredictionCache
 from bench.systems.base import System, Task
 
-__all__ = ["Progress", "NullProgress", "PredictionRow", "Unit", "generate_unit", "run_system"]
+__all__ = [
+    "Progress",
+    "NullProgress",
+    "PredictionRow",
+    "Unit",
+    "ChunkResult",
+    "UnitWork",
+    "plan_unit",
+    "compute_chunk",
+    "start_unit",
+    "apply_chunk",
+    "apply_chunks",
+    "finish_unit",
+    "generate_unit",
+    "needs_generation",
+    "run_system",
+    "error_text",
+    "parameters_of",
+]
 
 log = logging.getLogger(__name__)
 
@@ -87,15 +105,38 @@ class Unit:
         self.status, self.error = "failed", message
 
 
-def _error_text(exc: BaseException) -> str:
+def error_text(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
-def generate_unit(
-    system: System, task: Task, articles: Sequence[Article], cache: PredictionCache, chunk_size: int, progress: Progress
-) -> Unit:
-    """Predict ``task`` for every article that has its reference, reusing the cache, chunk by chunk."""
+@dataclass
+class ChunkResult:
+    """What a worker sends back for one chunk: its outputs (None after the system raised) and extras."""
+
+    outputs: list[str] | None
+    error: str | None = None  # the system's one-line error when outputs is None
+    seconds: float = 0.0
+    extras: list[dict[str, Any] | None] | None = None
+
+
+@dataclass
+class UnitWork:
+    """The driver's state of one unit while its chunks are generated (anywhere) and applied (here)."""
+
+    unit: Unit
+    eligible: list[Article]
+    chunks: list[list[Article]]  # the missing articles, longest first, in chunks of chunk_size
+    found: dict[str, str] = field(default_factory=dict)  # content hash -> prediction
+    reused: set[str] = field(default_factory=set)  # content hashes taken from the cache
+    started: float = 0.0
+    compute_s: float = 0.0  # the system's own seconds on the chunks applied (on whichever worker)
+
+
+def plan_unit(
+    system: System, task: Task, articles: Sequence[Article], cache: PredictionCache, chunk_size: int
+) -> UnitWork:
+    """What ``task`` still needs from ``system``: the cache's hits, the rest in chunks (longest first)."""
     unit = Unit(system.name, system.kind, cache.fingerprint, task)
     eligible = [a for a in articles if a.reference(task.target) is not None]
     unit.skipped_no_reference = len(articles) - len(eligible)
@@ -114,47 +155,96 @@ def generate_unit(
     missing.sort(key=lambda a: len(a.body), reverse=True)
     if missing and not _check_whole_task(system, task, eligible, unit):
         missing = []  # the system refused the task as a whole (e.g. a predictions file lacking ids): nothing to do
-    progress.start(f"{system.name} · {task.target}", len(eligible), done=unit.reused)
+    chunks = [missing[i : i + chunk_size] for i in range(0, len(missing), chunk_size)]
+    return UnitWork(unit, eligible, chunks, found, set(found))
+
+
+def compute_chunk(system: System, task: Task, chunk: list[Article]) -> ChunkResult:
+    """The worker's side of a chunk: the system's outputs (checked) and extras, or its one-line error."""
     start = time.perf_counter()
-    try:
-        for i in range(0, len(missing), chunk_size):
-            chunk = missing[i : i + chunk_size]
-            chunk_start = time.perf_counter()
-            outputs = _summarize(system, task, chunk, unit)
-            if outputs is None:
-                break
-            # outside the system's try: a cache that cannot be written (disk full) ends the run, not the unit
-            cache.put_many(
-                task.key,
-                [(a.content_hash, a.id, p) for a, p in zip(chunk, outputs)],
-                seconds=time.perf_counter() - chunk_start,
-                extras=_extras(system, len(chunk)),
-            )
-            found.update((a.content_hash, p) for a, p in zip(chunk, outputs))
-            unit.generated += len(chunk)
-            progress.advance(len(chunk))
-    finally:
-        unit.seconds_generate = time.perf_counter() - start
-        progress.finish()
-    reused = {a.content_hash for a in eligible} - {a.content_hash for a in missing}
-    unit.rows = [
-        PredictionRow(a, found[a.content_hash], a.content_hash in reused, cache.extras(task.key, a.content_hash))
-        for a in eligible
-        if a.content_hash in found
-    ]
-    return unit
-
-
-def _summarize(system: System, task: Task, chunk: list[Article], unit: Unit) -> list[str] | None:
-    """The system's outputs for ``chunk``, or None after marking ``unit`` failed with the system's error."""
     try:
         outputs = system.summarize(chunk, task)
         _check_outputs(system, chunk, outputs)
     except Exception as exc:
         log.debug("system %s failed on %s", system.name, task.target, exc_info=True)
-        unit.fail(_error_text(exc))
-        return None
-    return outputs
+        return ChunkResult(None, error_text(exc), time.perf_counter() - start)
+    return ChunkResult(outputs, None, time.perf_counter() - start, _extras(system, len(chunk)))
+
+
+def start_unit(work: UnitWork, progress: Progress) -> None:
+    progress.start(f"{work.unit.system} · {work.unit.target}", len(work.eligible), done=work.unit.reused)
+    work.started = time.perf_counter()
+
+
+def apply_chunk(
+    work: UnitWork, chunk: list[Article], result: ChunkResult, cache: PredictionCache, progress: Progress
+) -> bool:
+    """The driver's side of a chunk: cache it (append + fsync), count it, advance the bar. False when the
+    system failed on it (the unit is marked failed and its later chunks are not generated, as locally)."""
+    return apply_chunks(work, [chunk], [result], cache, progress)
+
+
+def apply_chunks(
+    work: UnitWork, chunks: list[list[Article]], results: list[ChunkResult], cache: PredictionCache, progress: Progress
+) -> bool:
+    """:func:`apply_chunk` for consecutive chunks of one unit whose results are all in: one append and one
+    fsync for all of them (the lines, in order, are those of one append per chunk). A failed chunk fails the
+    unit after the chunks before it are cached; False then."""
+    done = next((i for i, r in enumerate(results) if r.outputs is None), len(results))
+    items: list[tuple[str, str, str]] = []
+    seconds: list[float] = []
+    extras: list[dict[str, Any] | None] = []
+    for chunk, result in zip(chunks[:done], results[:done]):
+        outputs = result.outputs or []
+        items.extend((a.content_hash, a.id, p) for a, p in zip(chunk, outputs))
+        seconds.extend([result.seconds / len(chunk)] * len(chunk) if chunk else [])
+        extras.extend(result.extras if result.extras is not None else [None] * len(chunk))
+    if items:
+        # outside the system's try: a cache that cannot be written (disk full) ends the run, not the unit
+        cache.put_many(work.unit.task.key, items, seconds=seconds, extras=extras)
+        work.found.update((h, p) for h, _, p in items)
+        work.unit.generated += len(items)
+        work.compute_s += sum(r.seconds for r in results[:done])
+        progress.advance(len(items))
+    if done < len(results):
+        work.unit.fail(results[done].error or "failed")
+        return False
+    return True
+
+
+def finish_unit(work: UnitWork, cache: PredictionCache, progress: Progress) -> Unit:
+    """Close the unit's bar and timing; its rows in the order of the articles."""
+    unit, key = work.unit, work.unit.task.key
+    unit.seconds_generate = time.perf_counter() - work.started
+    progress.finish()
+    unit.rows = [
+        PredictionRow(a, work.found[a.content_hash], a.content_hash in work.reused, cache.extras(key, a.content_hash))
+        for a in work.eligible
+        if a.content_hash in work.found
+    ]
+    return unit
+
+
+def generate_unit(
+    system: System, task: Task, articles: Sequence[Article], cache: PredictionCache, chunk_size: int, progress: Progress
+) -> Unit:
+    """Predict ``task`` for every article that has its reference, reusing the cache, chunk by chunk."""
+    work = plan_unit(system, task, articles, cache, chunk_size)
+    start_unit(work, progress)
+    try:
+        for chunk in work.chunks:
+            if not apply_chunk(work, chunk, compute_chunk(system, task, chunk), cache, progress):
+                break
+    finally:
+        unit = finish_unit(work, cache, progress)
+    return unit
+
+
+def needs_generation(cache: PredictionCache, tasks: Sequence[Task], articles: Sequence[Article]) -> bool:
+    """Whether any prediction of these tasks is missing from the cache (else no model needs loading)."""
+    return any(
+        cache.get(t.key, a.content_hash) is None for t in tasks for a in articles if a.reference(t.target) is not None
+    )
 
 
 def _check_whole_task(system: System, task: Task, eligible: Sequence[Article], unit: Unit) -> bool:
@@ -164,7 +254,7 @@ def _check_whole_task(system: System, task: Task, eligible: Sequence[Article], u
         system.check(eligible, [task])
     except Exception as exc:
         log.debug("system %s refused %s", system.name, task.target, exc_info=True)
-        unit.fail(_error_text(exc))
+        unit.fail(error_text(exc))
         return False
     return True
 
@@ -196,7 +286,7 @@ def _check_outputs(system: System, chunk: Sequence[Article], outputs: object) ->
         raise RuntimeError(f"system {system.name!r} returned a non-string for article {chunk[bad[0]].id}")
 
 
-def _parameters(system: System) -> int | None:
+def parameters_of(system: System) -> int | None:
     try:
         return system.parameters()
     except Exception:
@@ -232,17 +322,11 @@ def _run_cached(
     start = time.perf_counter()
     load_error = None
     try:
-        needs_model = any(
-            cache.get(t.key, a.content_hash) is None
-            for t in tasks
-            for a in articles
-            if a.reference(t.target) is not None
-        )
-        if needs_model:
+        if needs_generation(cache, tasks, articles):
             system.load()
     except Exception as exc:
         log.debug("system %s failed to load", system.name, exc_info=True)
-        load_error = _error_text(exc)
+        load_error = error_text(exc)
     load_seconds = time.perf_counter() - start
     units = []
     try:
@@ -253,7 +337,7 @@ def _run_cached(
                 units.append(unit)
                 continue
             units.append(generate_unit(system, task, articles, cache, chunk_size, progress))
-        size = _parameters(system)
+        size = parameters_of(system)
         for unit in units:
             unit.parameters = size
             unit.upper_bound = system.upper_bound
