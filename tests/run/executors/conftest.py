@@ -3,6 +3,9 @@ Ray executor tests and stopped after them; the toy system kinds those tests regi
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from bench.systems.base import register, unregister
@@ -21,13 +24,24 @@ def ray_cluster():
     # nodes bound to the loopback would never be reached (the driver hangs); the machine's address is what
     # both sides pick on their own.
     node = {"num_cpus": 1, "object_store_memory": 100 * _MB, "include_dashboard": False}
-    cluster = Cluster(initialize_head=True, head_node_args=node)
+    # Workers are started by the nodes' raylets with the environment of this process: give them the code under
+    # test (bench and the toy kinds in tests/) whatever the driver's working directory or the installed copy.
+    root = str(Path(__file__).resolve().parents[3])
+    saved = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [root, saved]))
     try:
-        cluster.add_node(**node)
-        cluster.wait_for_nodes()
-        yield cluster.address, cluster
+        cluster = Cluster(initialize_head=True, head_node_args=node)
+        try:
+            cluster.add_node(**node)
+            cluster.wait_for_nodes()
+            yield cluster.address, cluster
+        finally:
+            cluster.shutdown()
     finally:
-        cluster.shutdown()
+        if saved is None:
+            os.environ.pop("PYTHONPATH", None)
+        else:
+            os.environ["PYTHONPATH"] = saved
 
 
 @pytest.fixture
