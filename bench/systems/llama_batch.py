@@ -43,7 +43,15 @@ class ParallelDecoder:
     """Greedy decoding of many prompts, ``n_parallel`` of them in flight, on a model llama.cpp loaded."""
 
     def __init__(
-        self, model: Any, *, n_parallel: int, n_ctx: int, n_batch: int, n_threads: int, n_threads_batch: int
+        self,
+        model: Any,
+        *,
+        n_parallel: int,
+        n_ctx: int,
+        n_batch: int,
+        n_threads: int,
+        n_threads_batch: int,
+        flash_attn: bool = True,
     ) -> None:
         import llama_cpp
 
@@ -56,6 +64,8 @@ class ParallelDecoder:
         params.kv_unified = False
         params.n_threads, params.n_threads_batch = n_threads, n_threads_batch
         params.no_perf = False
+        fa = llama_cpp.LLAMA_FLASH_ATTN_TYPE_ENABLED if flash_attn else llama_cpp.LLAMA_FLASH_ATTN_TYPE_DISABLED
+        params.flash_attn_type = fa
         self._ctx = llama_cpp.llama_init_from_model(model.model, params)
         if not self._ctx:
             raise SystemError_(

@@ -67,6 +67,7 @@ class LlamaCpp(System):
         n_threads: int | None = None  # None: half the cores this process may use (see default_threads)
         n_threads_batch: int | None = None  # threads for batches of >1 token (prompts, parallel steps); None: n_threads
         n_batch: int = 512
+        flash_attn: bool = True  # llama.cpp's fused attention (its default on CPU); off: the plain kernels
         n_gpu_layers: int = 0
 
         def validate(self, where: str) -> None:
@@ -152,6 +153,7 @@ class LlamaCpp(System):
                 n_batch=c.n_batch,
                 n_threads=threads,
                 n_threads_batch=c.n_threads_batch or threads,
+                flash_attn=c.flash_attn,
             )
         except SystemError_ as exc:
             self.close()
