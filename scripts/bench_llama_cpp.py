@@ -82,7 +82,9 @@ def _slices(corpus: Path, limit: int, n_slices: int, folder: Path) -> list[Path]
 
 def _measure(slices: list[Path], folder: Path, root: Path) -> dict[str, dict[str, Any]]:
     """Each slice through every system (rotating order): generate seconds, articles and load averages."""
-    runs: dict[str, dict[str, Any]] = {s["name"]: {"seconds": 0.0, "articles": 0, "load1": []} for s in SYSTEMS}
+    runs: dict[str, dict[str, Any]] = {
+        s["name"]: {"seconds": 0.0, "articles": 0, "load1": [], "slice_s": []} for s in SYSTEMS
+    }
     for k, part in enumerate(slices):
         order = SYSTEMS[k % len(SYSTEMS) :] + SYSTEMS[: k % len(SYSTEMS)]
         for spec in order:
@@ -92,6 +94,7 @@ def _measure(slices: list[Path], folder: Path, root: Path) -> dict[str, dict[str
             _check(result)
             timing = _manifest(result)["timings"][spec["name"]]
             runs[spec["name"]]["seconds"] += timing["generate_s"]
+            runs[spec["name"]]["slice_s"].append(timing["generate_s"])
             runs[spec["name"]]["articles"] += result.summary[0]["n"]
     return runs
 
@@ -152,6 +155,7 @@ def main() -> None:
             "generate_s": round(r["seconds"], 2),
             "articles_per_s": round(r["articles"] / r["seconds"], 3) if r["seconds"] else None,
             "load1_before_each_slice": r["load1"],
+            "generate_s_each_slice": r["slice_s"],
             "rouge1_f": [round(r1["mean"], 4), round(r1["low"], 4), round(r1["high"], 4)],
             "rougeL_f": [round(rl["mean"], 4), round(rl["low"], 4), round(rl["high"], 4)],
         }

@@ -56,6 +56,9 @@ class ParallelDecoder:
         import llama_cpp
 
         self._lib = llama_cpp
+        most = llama_cpp.llama_max_parallel_sequences()
+        if n_parallel > most:
+            raise SystemError_(f"n_parallel {n_parallel} is more than this llama.cpp build decodes at once ({most})")
         self.n_parallel, self.n_ctx, self.n_batch = n_parallel, n_ctx, n_batch
         params = llama_cpp.llama_context_default_params()
         params.n_ctx = n_ctx * n_parallel  # split evenly: each sequence gets n_ctx
@@ -77,6 +80,7 @@ class ParallelDecoder:
         self.n_vocab = llama_cpp.llama_vocab_n_tokens(self._vocab)
         self._batch = llama_cpp.llama_batch_init(n_batch, 0, 1)
         self.steps = 0
+        model._exit_stack.callback(self.close)  # the context must be freed before its model
 
     def close(self) -> None:
         if self._ctx:
