@@ -145,9 +145,20 @@ def _base_row(run: Run, summary: dict[str, Any], label: str, block: str) -> Row:
         articles_per_s=summary.get("articles_per_s"),
         parameters=summary.get("parameters"),
         fingerprint=summary.get("fingerprint"),
+        cost_usd=summary.get("cost_usd"),
+        price=_price(run, summary["system"]),
         upper_bound=bool(summary.get("upper_bound")),
         block=block,
     )
+
+
+def _price(run: Run, system: str) -> str | None:
+    """The system's ``price`` from the run's config as '$in/$out' (USD per 1M input/output tokens), or None."""
+    spec = next((s for s in run.config.get("systems") or [] if isinstance(s, dict) and s.get("name") == system), {})
+    price = spec.get("price")
+    if not isinstance(price, dict):
+        return None
+    return f"${price.get('input', 0):g}/${price.get('output', 0):g}"
 
 
 def _sort_key(row: Row, primary: Column | None) -> tuple:

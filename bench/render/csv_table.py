@@ -8,7 +8,7 @@ import io
 from typing import Any
 
 from bench.render import register_output
-from bench.render.table import Cell, Table
+from bench.render.table import Cell, Table, has_cost
 
 __all__ = ["to_csv"]
 
@@ -35,6 +35,9 @@ def to_csv(table: Table) -> str:
         "upper_bound",
         "baseline",
     ]
+    cost = has_cost(table)  # cost_usd and the price it was computed at, only when some system has a price
+    if cost:
+        head += ["cost_usd", "price_usd_per_1m_in_out"]
     for c in table.columns:
         head += [c.key, f"{c.key}_low", f"{c.key}_high", f"{c.key}_p", f"{c.key}_significant"]
     buf = io.StringIO()
@@ -55,7 +58,7 @@ def to_csv(table: Table) -> str:
             row.parameters,
             row.upper_bound,
             row.is_baseline,
-        ]
+        ] + ([row.cost_usd, row.price] if cost else [])
         for c in table.columns:
             cell = row.cells.get(c.key, Cell(None))
             values += [cell.mean, cell.low, cell.high, cell.p, cell.significant if table.tested else None]

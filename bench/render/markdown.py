@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bench.render import register_output
-from bench.render.table import OWN, Table, header, legend, ranked, row_cells
+from bench.render.table import COST, OWN, Table, header, legend, ranked, row_cells
 
 __all__ = ["to_markdown", "markdown_rows"]
 
 
 def markdown_rows(table: Table, rows_of: list, head: list[str]) -> list[str]:
     """Lines of a markdown table with ``head`` from (rank, row) pairs."""
-    numeric = {"#", "n", "articles/s", "size"} | {c.label for c in table.columns}
+    numeric = {"#", "n", "articles/s", COST, "size"} | {c.label for c in table.columns}
     lines = ["| " + " | ".join(head) + " |", "|" + "|".join("---:" if h in numeric else "---" for h in head) + "|"]
     for rank, row in rows_of:
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in row_cells(table, row, rank=rank)) + " |")

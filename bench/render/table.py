@@ -21,11 +21,14 @@ __all__ = [
     "format_value",
     "format_size",
     "format_speed",
+    "format_cost",
+    "has_cost",
     "legend",
     "header",
     "row_cells",
     "RANKED",
     "OWN",
+    "COST",
 ]
 
 RANKED = "ranked"  # the block of rows ranked on the articles every system scored
@@ -58,6 +61,8 @@ class Row:
     articles_per_s: float | None
     parameters: int | None
     fingerprint: str | None = None  # the system's settings hash: equal fingerprints, identical outputs
+    cost_usd: float | None = None  # what the row's predictions cost (priced server systems only)
+    price: str | None = None  # the price it was computed at: '$0.1/$0.4' per 1M input/output tokens
     cells: dict[str, Cell] = field(default_factory=dict)
     is_baseline: bool = False
     upper_bound: bool = False  # the system reads the reference (an oracle): shown, never ranked
@@ -148,6 +153,21 @@ def format_speed(speed: float | None) -> str:
     return f"{speed:,.0f}" if speed >= 100 else f"{speed:.3g}"
 
 
+def format_cost(cost: float | None) -> str:
+    """US dollars, to the cent from $1 up and 3 significant figures below; '–' when the system has no price."""
+    if cost is None:
+        return "–"
+    return f"{cost:,.2f}" if cost >= 1 else f"{cost:.3g}"
+
+
+def has_cost(table: Table) -> bool:
+    """Some row carries a cost: the tables then show a cost column (priced server systems only)."""
+    return any(r.cost_usd is not None for r in table.rows)
+
+
+COST = "cost $"  # the cost column's heading
+
+
 def header(table: Table, rank: bool = False) -> list[str]:
     multi = len(table.runs) > 1
     return (
@@ -156,7 +176,9 @@ def header(table: Table, rank: bool = False) -> list[str]:
         + (["run"] if multi else [])
         + ["n"]
         + [c.label for c in table.columns]
-        + ["articles/s", "size"]
+        + ["articles/s"]
+        + ([COST] if has_cost(table) else [])
+        + ["size"]
     )
 
 
@@ -174,12 +196,25 @@ def row_cells(table: Table, row: Row, short: bool = False, rank: str | None = No
         + ([f"#{table.runs.index(row.run) + 1}"] if multi else [])
         + [str(row.n)]
     )
+    cost = [format_cost(row.cost_usd)] if has_cost(table) else []
     if row.status != "ok":
-        return lead + [f"FAILED: {row.error or 'unknown error'}"] + [""] * (len(table.columns) + 1)
+        return lead + [f"FAILED: {row.error or 'unknown error'}"] + [""] * (len(table.columns) + len(cost) + 1)
     return (
         lead
         + [format_cell(c, row.cells.get(c.key, Cell(None)), short) for c in table.columns]
-        + [format_speed(row.articles_per_s), format_size(row.parameters)]
+        + [format_speed(row.articles_per_s)]
+        + cost
+        + [format_size(row.parameters)]
+    )
+
+
+def _cost_legend(table: Table) -> str:
+    """What the cost column means, with every price it was computed at."""
+    prices = dict.fromkeys(f"{r.label} {r.price}" for r in table.rows if r.price)
+    at = f" at each system's price in USD per 1M input/output tokens ({'; '.join(prices)})" if prices else ""
+    return (
+        f"Cost: US dollars that system's predictions on the target cost{at}, from the token counts its "
+        "server reported (– without a price)."
     )
 
 
@@ -207,6 +242,8 @@ def legend(table: Table, short: bool = False) -> str:
         "An upper bound (an oracle that reads the reference) is shown, not ranked. Speed: articles generated "
         "per second (– when not recorded). Size: model parameters (– when unknown)."
     )
+    if has_cost(table):
+        parts.append(_cost_legend(table))
     for target, n in table.common_n.items():
         parts.append(
             f"On {target} the systems scored different article sets: ranked on the {n} articles all of them "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from bench.render import register_output
-from bench.render.table import OWN, Table, header, ranked, row_cells
+from bench.render.table import COST, OWN, Table, header, ranked, row_cells
 
 __all__ = ["to_rich", "to_text"]
 
@@ -16,7 +16,7 @@ def to_rich(table: Table, title: str | None = None, caption: bool = True):  # ->
     from rich.text import Text
 
     out = RichTable(title=title or _title(table), caption=_caption(table) if caption else None, caption_justify="left")
-    numeric = {"#", "n", "articles/s", "size"} | {c.label for c in table.columns}
+    numeric = {"#", "n", "articles/s", COST, "size"} | {c.label for c in table.columns}
     for h in header(table, rank=True):
         out.add_column(h, justify="right" if h in numeric else "left", style="bold" if h == "system" else None)
     for target in table.targets:
