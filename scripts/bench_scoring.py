@@ -67,7 +67,13 @@ def build_units(path: Path, copies: int, systems: list[str], targets: list[str])
     from bench.systems.base import create
 
     base = load_corpus(CorpusConfig(path=str(path), dedupe=False)).articles
-    articles = [dataclasses.replace(a, id=f"{a.id}#{k}") for k in range(copies) for a in base]
+    # copy k > 0 gets a last paragraph of its own, so no two bodies are the same text (as in a real corpus of
+    # this size: nothing prepared for one article can be reused for its copy)
+    articles = [
+        dataclasses.replace(a, id=f"{a.id}#{k}", body=a.body + (f"\n\nCopy {k}." if k else ""))
+        for k in range(copies)
+        for a in base
+    ]
     units = []
     for name in systems:
         system = create({"name": name, **LEADS[name]}, f"systems.{name}")
@@ -115,8 +121,9 @@ def time_components(units: list) -> dict[str, float]:
     return seconds
 
 
-def time_total(units: list) -> tuple[float, str, list[str]]:
-    """Seconds of score_unit over all units (fresh metrics), a digest of every value, the signatures."""
+def time_total(units: list, per_unit: list[float]) -> tuple[float, str, list[str]]:
+    """Seconds of score_unit over all units (fresh metrics; each unit's appended to ``per_unit``), a digest of
+    every value, the signatures."""
     from bench.run.score import score_unit
 
     metrics = default_metrics()
@@ -126,6 +133,7 @@ def time_total(units: list) -> tuple[float, str, list[str]]:
         t0 = time.perf_counter()
         scored = score_unit(unit, metrics)
         seconds += time.perf_counter() - t0
+        per_unit.append(round(time.perf_counter() - t0, 3))
         for row in scored.values:
             digest.update(repr(sorted(row.items())).encode())
         for key, iv in sorted(scored.aggregates.items()):
@@ -155,7 +163,8 @@ def main(argv: list[str] | None = None) -> int:
     units = build_units(args.corpus, args.copies, systems, args.targets.split(","))
     pairs = sum(len(u.rows) for u in units)
     components = time_components(units)
-    total, digest, signatures = time_total(units)
+    per_unit: list[float] = []
+    total, digest, signatures = time_total(units, per_unit)
     components["total"] = total
     figures = {
         "package": str(Path(bench.__file__).resolve().parent),
@@ -174,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": {k: round(v, 3) for k, v in components.items()},
         "pairs_per_s": {k: round(pairs / v) for k, v in components.items()},
         "seconds_per_unit_total": round(total / len(units), 3),
+        "seconds_score_unit": {f"{u.system}/{u.target}": s for u, s in zip(units, per_unit)},
         "digest": digest,
     }
     print(f"scoring throughput, one core ({pinned}, RAYON_NUM_THREADS={os.environ['RAYON_NUM_THREADS']})")
@@ -183,6 +193,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {sig}")
     for key in ("extra", "rouge", "ci", "total"):
         print(f"{key:>6}: {components[key]:8.2f} s  {pairs / components[key]:>10,.0f} pairs/s")
+    print("score_unit seconds: " + ", ".join(f"{k} {v}" for k, v in figures["seconds_score_unit"].items()))
     print(f"total per unit: {figures['seconds_per_unit_total']} s; digest of every value and CI: {digest}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -35,10 +35,11 @@ class TokenCodes:
     when the table is full (more distinct tokens than code points) it starts afresh, articles included.
     """
 
-    def __init__(self, max_articles: int = _MAX_ARTICLES) -> None:
+    def __init__(self, max_articles: int = _MAX_ARTICLES, max_codes: int = _MAX_CODES) -> None:
         self._codes: dict[str, str] = {}
         self._articles: dict[str, str] = {}
         self._max_articles = max_articles
+        self._max_codes = min(max_codes, _MAX_CODES)
 
     def _encode(self, tokens: Sequence[str]) -> str | None:
         """The tokens as one string, a character each; None when the table has no room for a new token."""
@@ -50,7 +51,7 @@ class TokenCodes:
                 i = out.index(None, i + 1)  # a token new to the table (a C scan to the next one)
                 code = codes.get(tokens[i])  # (or one first seen earlier in this sequence)
                 if code is None:
-                    if len(codes) >= _MAX_CODES:
+                    if len(codes) >= self._max_codes:
                         return None
                     code = codes[tokens[i]] = chr(len(codes))
                 out[i] = code
@@ -77,7 +78,7 @@ class TokenCodes:
             self._codes.clear()
             self._articles.clear()
         raise MetricError(
-            f"extra metrics: a summary and its article hold more than {_MAX_CODES:,} distinct tokens; "
+            f"extra metrics: a summary and its article hold more than {self._max_codes:,} distinct tokens; "
             "shorten the article (corpus.max_body_chars)"
         )
 
