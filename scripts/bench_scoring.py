@@ -17,6 +17,9 @@ Rows, each in pairs (prediction, reference, article) per second over all units:
 * ``ci``          — both metrics' ``aggregate`` (mean and seeded bootstrap 95% CI of every column);
 * ``total``       — :func:`bench.run.score.score_unit`, what a run times as ``seconds_score`` (fresh metrics).
 
+Each row in wall seconds and in CPU seconds of this process: on a machine shared with other work the CPU
+seconds are the steadier figure (the process is pinned to one core, so they are its time on that core).
+
 One core: the process is pinned to one CPU and rouge-score-rs to one thread (``RAYON_NUM_THREADS=1``).
 ``digest`` hashes every per-article value and every aggregate (repr of the floats, so bit for bit) of the
 ``total`` pass: two package versions with the same digest gave identical numbers. To measure another tree,
@@ -101,44 +104,57 @@ def _items(unit) -> list:
     return [Item(r.prediction, (r.article.reference(unit.target) or "",), r.article) for r in unit.rows]
 
 
-def time_components(units: list) -> dict[str, float]:
-    """Seconds per component over all units, with one set of metrics (as a run shares them)."""
+def _now() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(start: tuple[float, float]) -> tuple[float, float]:
+    wall, cpu = _now()
+    return wall - start[0], cpu - start[1]
+
+
+def time_components(units: list) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds per component over all units, with one set of metrics (as a run shares them)."""
     rouge, extra = default_metrics()
-    seconds = {"extra": 0.0, "rouge": 0.0, "ci": 0.0}
+    seconds = {"extra": (0.0, 0.0), "rouge": (0.0, 0.0), "ci": (0.0, 0.0)}
+
+    def add(key: str, spent: tuple[float, float]) -> None:
+        seconds[key] = (seconds[key][0] + spent[0], seconds[key][1] + spent[1])
+
     for unit in units:
         items = _items(unit)
-        t0 = time.perf_counter()
+        start = _now()
         ev = extra.score(items)
-        t1 = time.perf_counter()
+        add("extra", _since(start))
+        start = _now()
         rv = rouge.score(items)
-        t2 = time.perf_counter()
+        add("rouge", _since(start))
+        start = _now()
         rouge.aggregate(rv)
         extra.aggregate(ev)
-        t3 = time.perf_counter()
-        seconds["extra"] += t1 - t0
-        seconds["rouge"] += t2 - t1
-        seconds["ci"] += t3 - t2
+        add("ci", _since(start))
     return seconds
 
 
-def time_total(units: list, per_unit: list[float]) -> tuple[float, str, list[str]]:
-    """Seconds of score_unit over all units (fresh metrics; each unit's appended to ``per_unit``), a digest of
-    every value, the signatures."""
+def time_total(units: list, per_unit: list[float]) -> tuple[tuple[float, float], str, list[str]]:
+    """(wall, CPU) seconds of score_unit over all units (fresh metrics; each unit's wall seconds appended to
+    ``per_unit``), a digest of every value, the signatures."""
     from bench.run.score import score_unit
 
     metrics = default_metrics()
     digest = hashlib.sha256()
-    seconds = 0.0
+    wall = cpu = 0.0
     for unit in units:
-        t0 = time.perf_counter()
+        start = _now()
         scored = score_unit(unit, metrics)
-        seconds += time.perf_counter() - t0
-        per_unit.append(round(time.perf_counter() - t0, 3))
+        spent = _since(start)
+        wall, cpu = wall + spent[0], cpu + spent[1]
+        per_unit.append(round(spent[0], 3))
         for row in scored.values:
             digest.update(repr(sorted(row.items())).encode())
         for key, iv in sorted(scored.aggregates.items()):
             digest.update(repr((key, iv.mean, iv.low, iv.high)).encode())
-    return seconds, digest.hexdigest()[:16], [m.signature() for m in metrics]
+    return (wall, cpu), digest.hexdigest()[:16], [m.signature() for m in metrics]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -180,9 +196,11 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "signatures": signatures,
         },
-        "seconds": {k: round(v, 3) for k, v in components.items()},
-        "pairs_per_s": {k: round(pairs / v) for k, v in components.items()},
-        "seconds_per_unit_total": round(total / len(units), 3),
+        "seconds": {k: round(v[0], 3) for k, v in components.items()},
+        "cpu_seconds": {k: round(v[1], 3) for k, v in components.items()},
+        "pairs_per_s": {k: round(pairs / v[0]) for k, v in components.items()},
+        "pairs_per_cpu_s": {k: round(pairs / v[1]) for k, v in components.items()},
+        "seconds_per_unit_total": round(components["total"][0] / len(units), 3),
         "seconds_score_unit": {f"{u.system}/{u.target}": s for u, s in zip(units, per_unit)},
         "digest": digest,
     }
@@ -192,8 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     for sig in signatures:
         print(f"  {sig}")
     for key in ("extra", "rouge", "ci", "total"):
-        print(f"{key:>6}: {components[key]:8.2f} s  {pairs / components[key]:>10,.0f} pairs/s")
-    print("score_unit seconds: " + ", ".join(f"{k} {v}" for k, v in figures["seconds_score_unit"].items()))
+        wall, cpu = components[key]
+        print(
+            f"{key:>6}: {wall:8.2f} s wall {pairs / wall:>9,.0f} pairs/s; CPU {cpu:8.2f} s {pairs / cpu:>9,.0f} pairs/CPU-s"
+        )
+    print("score_unit wall seconds: " + ", ".join(f"{k} {v}" for k, v in figures["seconds_score_unit"].items()))
     print(f"total per unit: {figures['seconds_per_unit_total']} s; digest of every value and CI: {digest}")
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")

@@ -100,11 +100,14 @@ def _resampled_means(arrays: Sequence[np.ndarray], n: int, seed: int) -> np.ndar
     rng = np.random.default_rng(seed)
     rows = max(1, _CHUNK_CELLS // size)
     out = np.empty((len(arrays), n))
+    gathered = np.empty((min(rows, n), size))
     for start in range(0, n, rows):
         stop = min(n, start + rows)
         idx = rng.integers(0, size, size=(stop - start, size))
+        block = gathered[: stop - start]
         for k, arr in enumerate(arrays):
-            np.add.reduce(arr[idx], axis=1, out=out[k, start:stop])
+            np.take(arr, idx, out=block, mode="clip")  # = arr[idx] (indices are in range), without the checks
+            np.add.reduce(block, axis=1, out=out[k, start:stop])
     out /= size  # what ndarray.mean does after its sum
     return out
 
