@@ -22,6 +22,7 @@ import importlib.metadata
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import filterfalse
 from typing import Any
 
 from bench.errors import MetricError, SystemError_
@@ -34,7 +35,7 @@ from bench.metrics.overlap import (
     novel_rate_of,
 )
 from bench.metrics.tokenize import UNICODE_PROFILE, word_tokens
-from bench.text import normalize_space, word_count
+from bench.text import is_word
 
 __all__ = [
     "ExtraConfig",
@@ -84,10 +85,18 @@ _DELETE_PUNCTUATION = str.maketrans("", "", _PUNCTUATION)
 
 
 def _budget_words(text: str) -> int:
-    """:func:`bench.text.word_count` of ``text``, the same number faster."""
+    """:func:`bench.text.word_count` of ``text``, the same number faster (beyond ASCII, only the tokens holding
+    a non-ASCII character are checked one by one)."""
+    tokens = text.translate(_DELETE_PUNCTUATION).split()
     if text.isascii():
-        return len(text.translate(_DELETE_PUNCTUATION).split())
-    return word_count(text)
+        return len(tokens)
+    return len(tokens) - sum(1 for tok in filterfalse(str.isascii, tokens) if not is_word(tok))
+
+
+def _chars(text: str) -> int:
+    """``len(normalize_space(text))`` without building it: the tokens' lengths plus one space between each two."""
+    tokens = text.replace("\u00a0", " ").split()
+    return sum(map(len, tokens)) + len(tokens) - 1 if tokens else 0
 
 
 def fragments(summary: Sequence[str], article: Sequence[str]) -> list[int]:
@@ -150,9 +159,9 @@ class ExtraMetrics:
         pred_toks = word_tokens(pred)
         if self.config.lengths:
             row["pred_words"] = float(_budget_words(pred))
-            row["pred_chars"] = float(len(normalize_space(pred)))
+            row["pred_chars"] = float(_chars(pred))
             row["ref_words"] = float(_budget_words(refs[0])) if refs else None
-            row["ref_chars"] = float(len(normalize_space(refs[0]))) if refs else None
+            row["ref_chars"] = float(_chars(refs[0])) if refs else None
         if article is None:
             return row
         pred_code, art_code = self._codes.pair(pred_toks, article, word_tokens)  # a character per token

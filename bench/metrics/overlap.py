@@ -12,6 +12,7 @@ implementation on the BBC corpus).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import islice
 
 from bench.errors import MetricError
 
@@ -45,18 +46,15 @@ class TokenCodes:
         """The tokens as one string, a character each; None when the table has no room for a new token."""
         codes = self._codes
         out = list(map(codes.get, tokens))
-        i = -1
-        try:
-            while True:
-                i = out.index(None, i + 1)  # a token new to the table (a C scan to the next one)
-                code = codes.get(tokens[i])  # (or one first seen earlier in this sequence)
+        if None in out:
+            for i in [i for i, code in enumerate(out) if code is None]:  # tokens new to the table
+                code = codes.get(tokens[i])  # (one may have been added just before, earlier in this sequence)
                 if code is None:
                     if len(codes) >= self._max_codes:
                         return None
                     code = codes[tokens[i]] = chr(len(codes))
                 out[i] = code
-        except ValueError:  # no new token left
-            return "".join(out)
+        return "".join(out)
 
     def _article(self, body: str, tokenize: Callable[[str], list[str]]) -> str | None:
         text = self._articles.get(body)
@@ -92,7 +90,8 @@ def code_match_lengths(wanted: str, text: str) -> list[int]:
     lengths = [0] * m
     k = 0  # wanted[i:i+k] occurs: what is left of the previous run
     for i in range(m):
-        k = max(k - 1, 0)
+        if k:
+            k -= 1
         if i + k < m and wanted[i : i + k + 1] in text:
             k = _longest(wanted, text, i, k + 1, m - i)
         lengths[i] = k
@@ -154,4 +153,4 @@ def novel_rate_of(lengths: Sequence[int], n: int) -> float | None:
     grams = len(lengths) - n + 1
     if grams <= 0:
         return None
-    return sum(1 for i in range(grams) if lengths[i] < n) / grams
+    return sum(map(n.__gt__, islice(lengths, grams))) / grams  # how many runs from the first `grams` are < n

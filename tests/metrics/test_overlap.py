@@ -88,6 +88,7 @@ EDGE_PREDICTIONS = [
     "ﬁne ＡＢＣ STRASSE Straße fox",
     "e-mail_me at £5 “quoted” — dog’s",
     "x" * 300,
+    "\u00a0 non\u00a0breaking\u2003spaces \u00a0",
 ]
 
 
@@ -140,7 +141,17 @@ def test_word_tokens_and_budget_words_equal_the_reference_on_bbc() -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["", "  - & — ", "high-speed 0.1% AOL's", "a\x1cb\tc", "Zürich — £5 “x”", "_ __ a_b", "\u2003x y\u00a0z"]
+    "text",
+    [
+        "",
+        "  - & — ",
+        "high-speed 0.1% AOL's",
+        "a\x1cb\tc",
+        "Zürich — £5 “x” ’ –",
+        "_ __ a_b",
+        "\u2003x y\u00a0z",
+        "—£ x",
+    ],
 )
 def test_budget_words_is_word_count(text: str) -> None:
     assert _budget_words(text) == word_count(text)
