@@ -132,7 +132,7 @@ def _casefold(text: str) -> str:
 # lower() (NFKC leaves ASCII as it is and case folding lowers A-Z only), i.e. what str.split() leaves once every
 # other character is a space; a non-ASCII character that is neither a word character, nor a listed mark, nor
 # CJK (a '£', a curly quote, a dash) separates tokens exactly as a space does.
-_ASCII_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not ("a" <= c <= "z" or "0" <= c <= "9")})
+_ASCII_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})  # A-Z stay, as [^\W_]
 _NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 _RUN_CHAR = _TOKEN_RE  # a single character that matches is part of a run or (CJK) a token of its own
 
