@@ -21,7 +21,16 @@ from collections.abc import Callable
 import numpy as np
 from scipy import stats as sps
 
-__all__ = ["COEFFICIENTS", "LEVELS", "pearson_rows", "spearman_rows", "kendall_rows", "correlate", "level_values"]
+__all__ = [
+    "COEFFICIENTS",
+    "LEVELS",
+    "pearson_rows",
+    "spearman_rows",
+    "kendall_rows",
+    "correlate",
+    "level_values",
+    "level_values_stack",
+]
 
 COEFFICIENTS = ("kendall", "spearman", "pearson")
 LEVELS = ("system", "summary", "global")
@@ -62,10 +71,16 @@ def kendall_rows(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.where(denom == 0, np.nan, num / np.where(denom == 0, 1.0, denom))
 
 
+# scipy's kendalltau without its axis/NaN-policy decorator, whose per-call cost (argument inspection) was most of
+# the bootstrap's time at global level: inputs here are 1-D, equally long and NaN-free, and the statistic is the
+# same float (tests compare with the public function)
+_KENDALLTAU = getattr(sps.kendalltau, "__wrapped__", sps.kendalltau)
+
+
 def _kendall_scipy(a: np.ndarray, b: np.ndarray) -> float:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # constant input: scipy warns and returns NaN, which is what we want
-        return float(sps.kendalltau(a, b, variant="b").statistic)
+        return float(_KENDALLTAU(a, b, variant="b").statistic)
 
 
 _ROWS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
@@ -90,4 +105,32 @@ def level_values(metric: np.ndarray, human: np.ndarray, level: str, coefficient:
         per_doc = _ROWS[coefficient](metric, human)
         defined = per_doc[~np.isnan(per_doc)]
         return float(defined.mean()) if defined.size else float("nan")
+    raise ValueError(f"unknown level {level!r}; known: {', '.join(LEVELS)}")
+
+
+def _summary_means(per_doc: np.ndarray) -> np.ndarray:
+    """Per row, the mean of its defined (non-NaN) values, each computed as ``level_values`` does (the mean of
+    the compacted row, so the float is the same); NaN for a row with none."""
+    out = np.full(per_doc.shape[0], np.nan)
+    missing = np.isnan(per_doc).any(axis=1)
+    if not missing.all():
+        out[~missing] = per_doc[~missing].mean(axis=1)
+    for k in np.flatnonzero(missing):
+        defined = per_doc[k][~np.isnan(per_doc[k])]
+        out[k] = defined.mean() if defined.size else np.nan
+    return out
+
+
+def level_values_stack(metric: np.ndarray, human: np.ndarray, level: str, coefficient: str) -> np.ndarray:
+    """:func:`level_values` of each of a stack of ``documents × systems`` matrices (shape ``(k, docs,
+    systems)``) at once: the same floats as k separate calls (the same reductions along the same axes)."""
+    rows = _ROWS[coefficient]
+    k, docs, systems = metric.shape
+    if level == "system":
+        return rows(metric.mean(axis=1), human.mean(axis=1))
+    if level == "global":
+        return rows(metric.reshape(k, docs * systems), human.reshape(k, docs * systems))
+    if level == "summary":
+        per_doc = rows(metric.reshape(k * docs, systems), human.reshape(k * docs, systems))
+        return _summary_means(per_doc.reshape(k, docs))
     raise ValueError(f"unknown level {level!r}; known: {', '.join(LEVELS)}")

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from bench.errors import MetricError
-from bench.metaeval.correlations import COEFFICIENTS, level_values
+from bench.metaeval.correlations import COEFFICIENTS, level_values, level_values_stack
 
 __all__ = ["Draws", "bootstrap_indices", "bootstrap_ci", "permutation_test"]
+
+_BLOCK_CELLS = 500_000  # grid cells resampled at once (per array)
 
 
 @dataclass(frozen=True)
@@ -47,19 +49,29 @@ def bootstrap_ci(
     """Per coefficient, the percentile interval of the ``level`` correlation over ``draws``.
 
     A draw where the coefficient is undefined (e.g. every drawn system the same one) is left out; with no
-    defined draw the interval is (NaN, NaN).
+    defined draw the interval is (NaN, NaN). The draws are resampled in blocks, all draws of a block at once
+    (:func:`~bench.metaeval.correlations.level_values_stack`): the same values as one draw at a time.
     """
     values = {c: np.empty(len(draws.docs)) for c in COEFFICIENTS}
-    for k, (d, s) in enumerate(zip(draws.docs, draws.systems)):
-        m, h = metric[np.ix_(d, s)], human[np.ix_(d, s)]
+    block = _block(draws.docs.shape[1] * draws.systems.shape[1], level)
+    for start in range(0, len(draws.docs), block):
+        d = draws.docs[start : start + block, :, None]
+        s = draws.systems[start : start + block, None, :]
+        m, h = metric[d, s], human[d, s]  # (block, docs, systems): draw k's grid is metric[np.ix_(d_k, s_k)]
         for c in COEFFICIENTS:
-            values[c][k] = level_values(m, h, level, c)
+            values[c][start : start + block] = level_values_stack(m, h, level, c)
     tail = (1.0 - confidence) / 2 * 100
     out = {}
     for c, v in values.items():
         v = v[~np.isnan(v)]
         out[c] = (float(np.percentile(v, tail)), float(np.percentile(v, 100 - tail))) if v.size else (np.nan, np.nan)
     return out
+
+
+def _block(cells: int, level: str) -> int:
+    """Draws per block: a block's grids, and (summary level) Kendall's pairs of systems, stay a few MB."""
+    per_draw = cells * (16 if level == "summary" else 1)
+    return max(1, _BLOCK_CELLS // max(per_draw, 1))
 
 
 def _zscore(a: np.ndarray) -> np.ndarray:
@@ -83,9 +95,12 @@ def permutation_test(
         return float("nan"), float("nan")
     rng = np.random.default_rng(seed)
     extreme = 0
-    for _ in range(n):
-        swap = rng.random(a.shape) < 0.5
+    block = _block(a.size, level)
+    for start in range(0, n, block):
+        # one call for the block draws what one call per trial drew, in the same order
+        swap = rng.random((min(block, n - start), *a.shape)) < 0.5
         pa, pb = np.where(swap, b, a), np.where(swap, a, b)
-        delta = level_values(pa, human, level, coefficient) - level_values(pb, human, level, coefficient)
-        extreme += bool(abs(delta) >= abs(observed) - 1e-12)
+        hs = np.ascontiguousarray(np.broadcast_to(human, pa.shape))  # a copy per trial, laid out as one
+        delta = level_values_stack(pa, hs, level, coefficient) - level_values_stack(pb, hs, level, coefficient)
+        extreme += int(np.count_nonzero(np.abs(delta) >= abs(observed) - 1e-12))
     return float(observed), (1 + extreme) / (n + 1)

@@ -108,12 +108,13 @@ class Metric:
         95% CI (``Config.bootstrap`` resamples and ``Config.seed`` when the config has them)."""
         resamples = int(getattr(self.config, "bootstrap", 1000))
         seed = int(getattr(self.config, "seed", 12345))
-        out = {}
+        defined = {}
         for column in self.columns():
-            defined = [float(v) for row in values if (v := row.get(column.key)) is not None and not math.isnan(v)]
-            if defined:
-                out[column.key] = stats.bootstrap_ci(defined, n=resamples, seed=seed)
-        return out
+            vals = [float(v) for row in values if (v := row.get(column.key)) is not None and not math.isnan(v)]
+            if vals:
+                defined[column.key] = vals
+        # one call: columns of one length share the resample draws (each interval as its own call gives it)
+        return dict(zip(defined, stats.bootstrap_cis(list(defined.values()), n=resamples, seed=seed)))
 
     def signature(self) -> str:
         raise NotImplementedError

@@ -27,6 +27,9 @@ class RougeMetric(Metric):
     def __init__(self, config: RougeConfig) -> None:
         super().__init__(config)
         self.rouge = Rouge(config)
+        # every column key in Score field order per type: a row of scores is zipped onto them
+        self._keys = [f"{t}_{short}" for t in self.rouge.types for short, _, _ in ROUGE_STATS]
+        self._fields = [Score._fields.index(field) for _, field, _ in ROUGE_STATS]
 
     def columns(self) -> list[Column]:
         return rouge_columns(self.rouge.types)
@@ -34,16 +37,17 @@ class RougeMetric(Metric):
     def score(self, items: Sequence[Item]) -> list[Values]:
         scores = self.rouge.score(
             [it.prediction for it in items],
-            [list(it.references) for it in items],
+            [it.references[0] if len(it.references) == 1 else list(it.references) for it in items],
             languages=[it.article.language for it in items],
         )
-        return [
-            {f"{t}_{short}": getattr(s, field) for t, s in row.items() for short, field, _ in ROUGE_STATS}
-            for row in scores
-        ]
+        keys, types, fields = self._keys, self.rouge.types, self._fields
+        return [dict(zip(keys, [row[t][k] for t in types for k in fields])) for row in scores]
 
     def aggregate(self, values: Sequence[Mapping[str, float | None]]) -> dict[str, stats.Interval]:
-        """The engine's corpus numbers (perl: the script's own bootstrap average and interval)."""
+        """Mean and seeded bootstrap CI of every column, or the engine's own corpus numbers (perl: the script's
+        bootstrap average and interval)."""
+        if values and not self.rouge.engine_aggregates:
+            return dict(zip(self._keys, self.rouge.bootstrap([[float(row[k]) for row in values] for k in self._keys])))
         scores = [
             {t: Score(*(float(row[f"{t}_{short}"]) for short, _, _ in ROUGE_STATS)) for t in self.rouge.types}
             for row in values

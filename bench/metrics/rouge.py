@@ -279,14 +279,20 @@ class Rouge:
                 )
                 for t, (avg, low, high) in own.items()
             }
-        out = {}
-        for t in self.types:
-            ivs = [
-                stats.bootstrap_ci([getattr(s[t], f) for s in scores], n=self.config.bootstrap, seed=self.config.seed)
-                for f in _FIELDS
-            ]
-            out[t] = Aggregate(*ivs, n=len(scores))
-        return out
+        columns = [[s[t][k] for s in scores] for t in self.types for k in range(len(_FIELDS))]  # Score: P, R, F1
+        ivs = self.bootstrap(columns)
+        width = len(_FIELDS)
+        return {t: Aggregate(*ivs[i * width : (i + 1) * width], n=len(scores)) for i, t in enumerate(self.types)}
+
+    @property
+    def engine_aggregates(self) -> bool:
+        """Whether the engine computes corpus numbers itself (perl: the script's bootstrap), so :meth:`aggregate`
+        needs the scores; otherwise corpus numbers are :meth:`bootstrap` of each column of per-article values."""
+        return bool(self._engine.own_bootstrap)
+
+    def bootstrap(self, columns: Sequence[Sequence[float]]) -> list[stats.Interval]:
+        """Mean and seeded bootstrap CI (config ``bootstrap``, ``seed``) of each column of per-article values."""
+        return stats.bootstrap_cis(columns, n=self.config.bootstrap, seed=self.config.seed)
 
     def _as_references(self, ref: str | Sequence[str], i: int) -> list[str]:
         if isinstance(ref, str):

@@ -2,6 +2,9 @@
 
 * :func:`bootstrap_ci` — mean and percentile bootstrap CI of the mean; the same seed gives the same
   interval on every run and machine (numpy ``default_rng(seed)``, PCG64).
+* :func:`bootstrap_cis` — :func:`bootstrap_ci` of several columns at once, each interval the same as its own
+  call gives: columns of one length share one draw of the resample indices (the same seed draws the same
+  indices), and identical columns are resampled once.
 * :func:`paired_bootstrap` — two-sided p-value that two systems scored on the same articles do not differ
   (Koehn 2004, with the null-centred resampled differences of Berg-Kirkpatrick et al. 2012).
 * :func:`approximate_randomization` — two-sided p-value by randomly swapping the two systems' scores per
@@ -27,6 +30,7 @@ __all__ = [
     "Comparison",
     "mean",
     "bootstrap_ci",
+    "bootstrap_cis",
     "paired_bootstrap",
     "approximate_randomization",
     "compare_systems",
@@ -34,7 +38,9 @@ __all__ = [
 ]
 
 SIGNIFICANCE_METHODS = ("paired-bootstrap", "approximate-randomization")
-_CHUNK_CELLS = 4_000_000  # resamples are drawn in blocks of at most this many indices
+# Resamples are drawn in blocks of at most this many indices (a block and its gathered values stay in cache).
+# The block size changes no number: the generator's stream is the same however it is cut.
+_CHUNK_CELLS = 262_144
 
 
 @dataclass(frozen=True)
@@ -86,29 +92,63 @@ def mean(values: Sequence[float]) -> float:
     return math.fsum(arr.tolist()) / arr.size
 
 
-def _resampled_means(arrays: Sequence[np.ndarray], n: int, seed: int) -> list[np.ndarray]:
-    """Means of each array over the same ``n`` bootstrap resamples of article indices."""
+def _resampled_means(arrays: Sequence[np.ndarray], n: int, seed: int) -> np.ndarray:
+    """Means of each array (all of one size) over the same ``n`` bootstrap resamples of article indices:
+    row k holds array k's ``n`` means. Each mean is ``arr[idx].mean()`` of its resample, summed in the same
+    order (numpy's pairwise sum along a contiguous row), so it is the same float as one array alone gives."""
     size = arrays[0].size
     rng = np.random.default_rng(seed)
     rows = max(1, _CHUNK_CELLS // size)
-    out: list[list[np.ndarray]] = [[] for _ in arrays]
+    out = np.empty((len(arrays), n))
+    gathered = np.empty((min(rows, n), size))
     for start in range(0, n, rows):
-        idx = rng.integers(0, size, size=(min(rows, n - start), size))
+        stop = min(n, start + rows)
+        idx = rng.integers(0, size, size=(stop - start, size))
+        block = gathered[: stop - start]
         for k, arr in enumerate(arrays):
-            out[k].append(arr[idx].mean(axis=1))
-    return [np.concatenate(parts) for parts in out]
+            np.take(arr, idx, out=block, mode="clip")  # = arr[idx] (indices are in range), without the checks
+            np.add.reduce(block, axis=1, out=out[k, start:stop])
+    out /= size  # what ndarray.mean does after its sum
+    return out
+
+
+def _check_confidence(confidence: float) -> None:
+    if not 0 < confidence < 1:
+        raise MetricError(f"confidence: expected a level between 0 and 1 such as 0.95, got {confidence!r}")
 
 
 def bootstrap_ci(values: Sequence[float], n: int = 1000, seed: int = 12345, confidence: float = 0.95) -> Interval:
     """The mean of ``values`` and its percentile bootstrap ``confidence`` interval over ``n`` resamples."""
+    return bootstrap_cis([values], n=n, seed=seed, confidence=confidence)[0]
+
+
+def bootstrap_cis(
+    columns: Sequence[Sequence[float]], n: int = 1000, seed: int = 12345, confidence: float = 0.95
+) -> list[Interval]:
+    """:func:`bootstrap_ci` of each column (each seeded with ``seed``, as its own call is), in order.
+
+    Columns of the same length are resampled with one draw of indices, and a column equal to an earlier
+    one (bit for bit) reuses its means: the intervals are those of separate calls, at a fraction of the work.
+    """
     _check_n(n, seed)
-    if not 0 < confidence < 1:
-        raise MetricError(f"confidence: expected a level between 0 and 1 such as 0.95, got {confidence!r}")
-    arr = _array(values, "values")
-    (means,) = _resampled_means([arr], n, seed)
+    _check_confidence(confidence)
+    arrays = [_array(values, "values" if len(columns) == 1 else f"values[{i}]") for i, values in enumerate(columns)]
     tail = (1 - confidence) / 2 * 100
-    low, high = np.percentile(means, [tail, 100 - tail])
-    return Interval(mean(arr), float(low), float(high))
+    distinct: dict[tuple[int, bytes], int] = {}  # (size, bytes) -> position among its size's arrays
+    by_size: dict[int, list[np.ndarray]] = {}
+    slots = []
+    for arr in arrays:
+        key = (arr.size, arr.tobytes())
+        if key not in distinct:
+            group = by_size.setdefault(arr.size, [])
+            distinct[key] = len(group)
+            group.append(arr)
+        slots.append(distinct[key])
+    bounds = {}
+    for size, group in by_size.items():
+        percentiles = np.percentile(_resampled_means(group, n, seed), [tail, 100 - tail], axis=1)
+        bounds[size] = percentiles.T.tolist()
+    return [Interval(mean(arr), *bounds[arr.size][slot]) for arr, slot in zip(arrays, slots)]
 
 
 def _paired(a: Sequence[float], b: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:

@@ -128,9 +128,26 @@ def _casefold(text: str) -> str:
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
+# The same split by faster means where it is exact: in ASCII text the tokens are the runs of [a-z0-9] after
+# lower() (NFKC leaves ASCII as it is and case folding lowers A-Z only), i.e. what str.split() leaves once every
+# other character is a space; a non-ASCII character that is neither a word character, nor a listed mark, nor
+# CJK (a '£', a curly quote, a dash) separates tokens exactly as a space does.
+_ASCII_SEPARATORS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})  # A-Z stay, as [^\W_]
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
+_RUN_CHAR = _TOKEN_RE  # a single character that matches is part of a run or (CJK) a token of its own
+
+
 def word_tokens(text: str) -> list[str]:
     """Unicode word tokens of ``text`` (NFKC, case-folded, no stemming): the ``unicode-v1`` split."""
-    return _TOKEN_RE.findall(_casefold(text))
+    if text.isascii():
+        return text.lower().translate(_ASCII_SEPARATORS).split()
+    folded = _casefold(text)
+    others = set("".join(_NON_ASCII.findall(folded)))
+    if any(_RUN_CHAR.match(c) for c in others):  # letters, marks or CJK beyond ASCII: the full pattern
+        return _TOKEN_RE.findall(folded)
+    for c in others:  # only separators beyond ASCII
+        folded = folded.replace(c, " ")
+    return folded.translate(_ASCII_SEPARATORS).split()
 
 
 @dataclass

@@ -60,3 +60,19 @@ def test_summary_level_skips_documents_where_people_agree_on_everything() -> Non
     metric = np.array([[0.1, 0.2, 0.3], [0.3, 0.2, 0.1]])
     human = np.array([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])  # document 2: constant, no correlation
     assert level_values(metric, human, "summary", "pearson") == pytest.approx(1.0)
+
+
+def test_long_rows_kendall_equals_scipy_public_function_bit_for_bit() -> None:
+    """Rows longer than the pairwise limit go to scipy's kendalltau body (without its decorator): the same
+    float as the public function, with ties, and NaN for a constant row."""
+    import warnings
+
+    rng = np.random.default_rng(3)
+    x = np.round(rng.random((4, 700)), 1)
+    y = np.round(x + rng.normal(0, 0.3, size=x.shape), 2)
+    x[3] = 0.5  # constant
+    got = kendall_rows(x, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = [sps.kendalltau(a, b, variant="b").statistic for a, b in zip(x, y)]
+    assert got[:3].tolist() == want[:3] and np.isnan(got[3]) and np.isnan(want[3])

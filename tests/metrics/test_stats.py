@@ -11,6 +11,7 @@ from bench.metrics.stats import (
     Interval,
     approximate_randomization,
     bootstrap_ci,
+    bootstrap_cis,
     compare_systems,
     mean,
     paired_bootstrap,
@@ -107,3 +108,75 @@ def test_mean_is_exact() -> None:
 def test_bad_input_is_refused(call, message: str) -> None:
     with pytest.raises(MetricError, match=message):
         call()
+
+
+# --- bootstrap_cis: the intervals of separate calls, bit for bit ------------------------------------------------
+def _reference_bootstrap_ci(values: list[float], n: int, seed: int, confidence: float = 0.95) -> Interval:
+    """bootstrap_ci as it was before columns shared their draws (one draw per call, blocks of 4M indices)."""
+    import math
+
+    import numpy as np
+
+    arr = np.asarray(values, dtype=np.float64)
+    rng = np.random.default_rng(seed)
+    rows = max(1, 4_000_000 // arr.size)
+    parts = []
+    for start in range(0, n, rows):
+        idx = rng.integers(0, arr.size, size=(min(rows, n - start), arr.size))
+        parts.append(arr[idx].mean(axis=1))
+    tail = (1 - confidence) / 2 * 100
+    low, high = np.percentile(np.concatenate(parts), [tail, 100 - tail])
+    return Interval(math.fsum(arr.tolist()) / arr.size, float(low), float(high))
+
+
+def test_bootstrap_cis_equal_separate_calls_bit_for_bit() -> None:
+    """Columns of several lengths (one shorter than a block, one spanning many blocks), repeats, integers and
+    a constant: every interval equals the one the former single-column code gives."""
+    columns = [
+        _scores(1),
+        _scores(2),
+        _scores(1),  # the same values again: resampled once, reported twice
+        [float(x % 17) for x in range(400)],
+        [0.25] * 400,
+        _scores(3, n=7),
+        _scores(4, n=30_000),
+        [0.5],
+    ]
+    for n, seed in ((1000, 12345), (37, 0), (1, 9)):
+        got = bootstrap_cis(columns, n=n, seed=seed)
+        assert got == [_reference_bootstrap_ci(c, n, seed) for c in columns]
+        assert got[0] == bootstrap_ci(columns[0], n=n, seed=seed)
+    assert bootstrap_cis(columns[:2], n=500, seed=1, confidence=0.9) == [
+        _reference_bootstrap_ci(c, 500, 1, 0.9) for c in columns[:2]
+    ]
+    assert bootstrap_cis([], n=10) == []
+
+
+def test_bootstrap_cis_name_the_bad_column() -> None:
+    with pytest.raises(MetricError, match=r"values\[1\]: .*finite"):
+        bootstrap_cis([[0.1, 0.2], [0.3, float("nan")]])
+
+
+def test_metric_aggregates_equal_separate_bootstrap_calls() -> None:
+    """The registered rouge and extra metrics' corpus numbers (now one bootstrap_cis call each) equal a
+    separate reference bootstrap per column, on a real corpus excerpt."""
+    from bench.article import Article
+    from bench.metrics.base import Item, create_metric
+
+    rng = random.Random(5)
+    words = "the fox dog runs over a lazy brown quick jumps sleeps cat mat sat on".split()
+    items = []
+    for i in range(300):
+        body = " ".join(rng.choice(words) for _ in range(60)) + "."
+        ref = " ".join(rng.choice(words) for _ in range(rng.randint(3, 12)))
+        pred = "" if i % 50 == 0 else " ".join(rng.choice(words) for _ in range(rng.randint(1, 15)))
+        items.append(Item(pred, (ref,), Article(f"a{i}", body)))
+    for name in ("rouge", "extra"):
+        metric = create_metric(name, {"bootstrap": 300, "seed": 3} if name == "rouge" else {}, "metrics")
+        values = metric.score(items)
+        got = metric.aggregate(values)
+        n, seed = (300, 3) if name == "rouge" else (1000, 12345)
+        for key, interval in got.items():
+            column = [float(v[key]) for v in values if v.get(key) is not None]
+            assert interval == _reference_bootstrap_ci(column, n, seed), (name, key)
+        assert set(got) == {c.key for c in metric.columns()}

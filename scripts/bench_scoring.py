@@ -1,0 +1,225 @@
+#!/usr/bin/env python
+"""Throughput of the default scoring path (ROUGE fast engine + extra metrics + bootstrap CIs) on one core.
+
+    PYTHONPATH=$PWD python scripts/bench_scoring.py [--copies 10] [--systems lead-1,lead-2,lead-words]
+        [--targets headline,standfirst] [--json OUT.json]
+
+The corpus is the BBC News 2004 set in ../shared (2,127 articles, loaded as ``configs/bbc.yaml`` loads it:
+no dedupe, leakage stripped), replicated ``--copies`` times (10: 21,270 articles). Predictions come from the
+lead systems (``lead-1``, ``lead-2``, ``lead-words``: their ``summarize``), one unit per system × target, as
+``bench run`` builds them. Metrics are the run's defaults built through the registry (``rouge`` with
+``engine: auto, stemmer: true`` and ``extra`` with its defaults), one instance for all units as in a run.
+
+Rows, each in pairs (prediction, reference, article) per second over all units:
+
+* ``extra``       — ``ExtraMetric.score`` (lengths, compression, novel 1/2/3-grams, coverage/density);
+* ``rouge``       — ``RougeMetric.score`` (rouge1, rouge2, rougeL, rougeLsum, fast engine);
+* ``ci``          — both metrics' ``aggregate`` (mean and seeded bootstrap 95% CI of every column);
+* ``total``       — :func:`bench.run.score.score_unit`, what a run times as ``seconds_score`` (fresh metrics).
+
+Each row in wall seconds and in CPU seconds of this process: on a machine shared with other work the CPU
+seconds are the steadier figure (the process is pinned to one core, so they are its time on that core).
+
+One core: the process is pinned to one CPU and rouge-score-rs to one thread (``RAYON_NUM_THREADS=1``).
+``digest`` hashes every per-article value and every aggregate (repr of the floats, so bit for bit) of the
+``total`` pass: two package versions with the same digest gave identical numbers. To measure another tree,
+run this script with ``PYTHONPATH`` pointing at it.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("RAYON_NUM_THREADS", "1")  # before rouge-score-rs starts its thread pool
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import argparse
+import dataclasses
+import hashlib
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BBC = REPO.parent.parent / "shared" / "corpora" / "bbc-news-2004" / "articles.jsonl"
+if not BBC.exists():
+    BBC = REPO.parent / "shared" / "corpora" / "bbc-news-2004" / "articles.jsonl"
+LEADS = {
+    "lead-1": {"kind": "lead", "sentences": 1},
+    "lead-2": {"kind": "lead", "sentences": 2},
+    "lead-words": {"kind": "lead", "words": "task"},
+}
+BUDGET = {"headline": 12, "standfirst": 40}
+
+
+def _pin_one_core() -> str:
+    if hasattr(os, "sched_setaffinity"):
+        cpu = min(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cpu})
+        return f"cpu {cpu}"
+    return "not pinned (no sched_setaffinity)"
+
+
+def build_units(path: Path, copies: int, systems: list[str], targets: list[str]) -> list:
+    from bench.article import Task
+    from bench.corpus.config import CorpusConfig
+    from bench.corpus.load import load_corpus
+    from bench.run.generate import PredictionRow, Unit
+    from bench.systems.base import create
+
+    base = load_corpus(CorpusConfig(path=str(path), dedupe=False)).articles
+    # copy k > 0 gets a last paragraph of its own, so no two bodies are the same text (as in a real corpus of
+    # this size: nothing prepared for one article can be reused for its copy)
+    articles = [
+        dataclasses.replace(a, id=f"{a.id}#{k}", body=a.body + (f"\n\nCopy {k}." if k else ""))
+        for k in range(copies)
+        for a in base
+    ]
+    units = []
+    for name in systems:
+        system = create({"name": name, **LEADS[name]}, f"systems.{name}")
+        for target in targets:
+            task = Task(target, BUDGET[target])
+            eligible = [a for a in articles if a.reference(target) is not None]
+            preds = system.summarize(eligible, task)
+            rows = [PredictionRow(a, p, False) for a, p in zip(eligible, preds)]
+            units.append(Unit(name, LEADS[name]["kind"], system.fingerprint(), task, rows=rows))
+    return units
+
+
+def default_metrics() -> list:
+    from bench.metrics.base import create_metric
+
+    return [
+        create_metric("rouge", {"engine": "auto", "stemmer": True}, "metrics"),
+        create_metric("extra", {}, "metrics"),
+    ]
+
+
+def _items(unit) -> list:
+    from bench.metrics.base import Item
+
+    return [Item(r.prediction, (r.article.reference(unit.target) or "",), r.article) for r in unit.rows]
+
+
+def _now() -> tuple[float, float]:
+    return time.perf_counter(), time.process_time()
+
+
+def _since(start: tuple[float, float]) -> tuple[float, float]:
+    wall, cpu = _now()
+    return wall - start[0], cpu - start[1]
+
+
+def time_components(units: list) -> dict[str, tuple[float, float]]:
+    """(wall, CPU) seconds per component over all units, with one set of metrics (as a run shares them)."""
+    rouge, extra = default_metrics()
+    seconds = {"extra": (0.0, 0.0), "rouge": (0.0, 0.0), "ci": (0.0, 0.0)}
+
+    def add(key: str, spent: tuple[float, float]) -> None:
+        seconds[key] = (seconds[key][0] + spent[0], seconds[key][1] + spent[1])
+
+    for unit in units:
+        items = _items(unit)
+        start = _now()
+        ev = extra.score(items)
+        add("extra", _since(start))
+        start = _now()
+        rv = rouge.score(items)
+        add("rouge", _since(start))
+        start = _now()
+        rouge.aggregate(rv)
+        extra.aggregate(ev)
+        add("ci", _since(start))
+    return seconds
+
+
+def time_total(units: list, per_unit: list[float]) -> tuple[tuple[float, float], str, list[str]]:
+    """(wall, CPU) seconds of score_unit over all units (fresh metrics; each unit's wall seconds appended to
+    ``per_unit``), a digest of every value, the signatures."""
+    from bench.run.score import score_unit
+
+    metrics = default_metrics()
+    digest = hashlib.sha256()
+    wall = cpu = 0.0
+    for unit in units:
+        start = _now()
+        scored = score_unit(unit, metrics)
+        spent = _since(start)
+        wall, cpu = wall + spent[0], cpu + spent[1]
+        per_unit.append(round(spent[0], 3))
+        for row in scored.values:
+            digest.update(repr(sorted(row.items())).encode())
+        for key, iv in sorted(scored.aggregates.items()):
+            digest.update(repr((key, iv.mean, iv.low, iv.high)).encode())
+    return (wall, cpu), digest.hexdigest()[:16], [m.signature() for m in metrics]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--corpus", type=Path, default=BBC)
+    ap.add_argument("--copies", type=int, default=10, help="replicate the corpus this many times (default 10)")
+    ap.add_argument("--systems", default=",".join(LEADS), help=f"comma-separated, of {', '.join(LEADS)}")
+    ap.add_argument("--targets", default="headline,standfirst")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    args = ap.parse_args(argv)
+    if not args.corpus.exists():
+        print(f"corpus not found: {args.corpus}; pass --corpus PATH to the BBC articles.jsonl", file=sys.stderr)
+        return 2
+    systems = [s for s in args.systems.split(",") if s]
+    unknown = [s for s in systems if s not in LEADS]
+    if unknown:
+        print(f"--systems: unknown {', '.join(unknown)}; known: {', '.join(LEADS)}", file=sys.stderr)
+        return 2
+    pinned = _pin_one_core()
+    import bench
+
+    units = build_units(args.corpus, args.copies, systems, args.targets.split(","))
+    pairs = sum(len(u.rows) for u in units)
+    components = time_components(units)
+    per_unit: list[float] = []
+    total, digest, signatures = time_total(units, per_unit)
+    components["total"] = total
+    figures = {
+        "package": str(Path(bench.__file__).resolve().parent),
+        "settings": {
+            "corpus": str(args.corpus),
+            "copies": args.copies,
+            "systems": systems,
+            "targets": args.targets.split(","),
+            "units": len(units),
+            "pairs": pairs,
+            "core": pinned,
+            "rayon_threads": os.environ["RAYON_NUM_THREADS"],
+            "python": platform.python_version(),
+            "signatures": signatures,
+        },
+        "seconds": {k: round(v[0], 3) for k, v in components.items()},
+        "cpu_seconds": {k: round(v[1], 3) for k, v in components.items()},
+        "pairs_per_s": {k: round(pairs / v[0]) for k, v in components.items()},
+        "pairs_per_cpu_s": {k: round(pairs / v[1]) for k, v in components.items()},
+        "seconds_per_unit_total": round(components["total"][0] / len(units), 3),
+        "seconds_score_unit": {f"{u.system}/{u.target}": s for u, s in zip(units, per_unit)},
+        "digest": digest,
+    }
+    print(f"scoring throughput, one core ({pinned}, RAYON_NUM_THREADS={os.environ['RAYON_NUM_THREADS']})")
+    print(f"package {figures['package']}; {len(units)} units ({', '.join(systems)} x {args.targets}), {pairs:,} pairs")
+    print(f"corpus {args.corpus} x{args.copies}")
+    for sig in signatures:
+        print(f"  {sig}")
+    for key in ("extra", "rouge", "ci", "total"):
+        wall, cpu = components[key]
+        print(
+            f"{key:>6}: {wall:8.2f} s wall {pairs / wall:>9,.0f} pairs/s; CPU {cpu:8.2f} s {pairs / cpu:>9,.0f} pairs/CPU-s"
+        )
+    print("score_unit wall seconds: " + ", ".join(f"{k} {v}" for k, v in figures["seconds_score_unit"].items()))
+    print(f"total per unit: {figures['seconds_per_unit_total']} s; digest of every value and CI: {digest}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
