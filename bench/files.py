@@ -13,6 +13,7 @@ leaves no temp file behind and the file it was replacing untouched.
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import os
 import shutil
@@ -137,11 +138,13 @@ class JsonlAppender:
     def __exit__(self, *exc: object) -> None:
         self.discard()
 
-    def append(self, rows: Iterable[dict[str, Any]]) -> None:
-        """Append ``rows`` (written through to the OS, so a full disk says so now, not at the end)."""
-        rows = list(rows)
-        self._write(lambda fh: fh.write(jsonl_text(rows)))
-        self.rows += len(rows)
+    def append(self, rows: Iterable[dict[str, Any]], block: int = 1024) -> None:
+        """Append ``rows``, ``block`` rows per write (never the whole text at once), each written through
+        to the OS, so a full disk says so now, not at the end."""
+        it = iter(rows)
+        while batch := list(itertools.islice(it, block)):
+            self._write(lambda fh: fh.write(jsonl_text(batch)))
+            self.rows += len(batch)
 
     def append_from(self, other: JsonlAppender) -> None:
         """Append everything ``other`` holds so far (copied in blocks, never read whole), then discard it."""
