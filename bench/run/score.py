@@ -9,7 +9,7 @@ finishes; once its rows are written, only :class:`ScoreArrays` (hashes and float
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +26,10 @@ __all__ = [
     "ScoreArrays",
     "score_unit",
     "unit_score_rows",
-    "score_arrays",
+    "item_independent",
+    "score_values",
+    "aggregate_rows",
+    "SLICE_ROWS",
     "summary_row",
     "unit_cost",
     "columns_of",
@@ -71,25 +74,65 @@ def score_unit(unit: Unit, metrics: Sequence[Metric]) -> UnitScores | None:
     return UnitScores(values, aggregates, time.perf_counter() - start)
 
 
-def unit_score_rows(unit: Unit, sc: UnitScores, hashes: Sequence[str]) -> Iterator[dict[str, Any]]:
-    """One unit's per-article score rows (flat, pandas-friendly): ids, then every metric's values.
-    ``hashes``: the content hash of each row's article (computed once by the caller)."""
-    for pr, h, values in zip(unit.rows, hashes, sc.values):
-        yield {"system": unit.system, "target": unit.target, "article_id": pr.article.id, "article_hash": h, **values}
+def unit_score_rows(
+    unit: Unit, rows: Sequence[Any], hashes: Sequence[str], values: Sequence[Mapping[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """Per-article score rows (flat, pandas-friendly) of ``rows`` of ``unit``: ids, then every metric's
+    values. ``hashes``: the content hash of each row's article (computed once by the caller)."""
+    for pr, h, v in zip(rows, hashes, values):
+        yield {"system": unit.system, "target": unit.target, "article_id": pr.article.id, "article_hash": h, **v}
 
 
-@dataclass(frozen=True)
+#: rows scored per call when every metric is item-independent (a unit of 200k articles is never one call)
+SLICE_ROWS = 4096
+
+
+@dataclass
 class ScoreArrays:
     """What aggregation keeps of a scored unit once its rows are on disk: the article hashes and one
     float64 row of column values per article (NaN where a metric gave None), the metrics' corpus numbers,
-    and per column the count of articles with a value (None excluded, NaN counted, as scores.jsonl does)."""
+    and per column the count of articles with a value (None excluded, NaN counted, as scores.jsonl does).
+    Filled slice by slice (:meth:`fill`); ``given`` marks the values that were not None until
+    :meth:`finish`, so :meth:`rows` can hand the metrics' ``aggregate`` exactly what they scored."""
 
     hashes: list[str]
     keys: tuple[str, ...]
     values: np.ndarray  # shape (len(hashes), len(keys))
-    aggregates: dict[str, Interval]
-    counts: dict[str, int]
-    seconds: float
+    given: np.ndarray | None = None  # same shape, bool: False where the metric gave None
+    aggregates: dict[str, Interval] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @classmethod
+    def empty(cls, hashes: list[str], columns: Sequence[Column]) -> ScoreArrays:
+        shape = (len(hashes), len(columns))
+        return cls(hashes, tuple(c.key for c in columns), np.full(shape, np.nan), np.zeros(shape, dtype=bool))
+
+    def fill(self, start: int, values: Sequence[Mapping[str, Any]], unit: Unit) -> None:
+        """Rows ``start`` … of the per-article values; a value that is not a number is a MetricError."""
+        assert self.given is not None, "fill() after finish()"
+        for i, row in enumerate(values, start):
+            for j, key in enumerate(self.keys):
+                v = row.get(key)
+                if v is None:
+                    continue
+                if isinstance(v, str) or not isinstance(v, (int, float, np.number)):
+                    raise MetricError(
+                        f"{unit.system} on {unit.target}: column {key!r} gave {type(v).__name__} {v!r} for "
+                        f"article {unit.rows[i].article.id}; a metric's per-article values are numbers or None"
+                    )
+                self.values[i, j] = v
+                self.given[i, j] = True
+
+    def rows(self) -> Sequence[dict[str, float | None]]:
+        """The values as the per-article mappings a metric's ``aggregate`` takes (floats, None kept)."""
+        return _Rows(self)
+
+    def finish(self, aggregates: dict[str, Interval], seconds: float) -> ScoreArrays:
+        assert self.given is not None, "finish() twice"
+        self.counts = {key: int(n) for key, n in zip(self.keys, self.given.sum(axis=0).tolist())}
+        self.aggregates, self.seconds, self.given = aggregates, seconds, None
+        return self
 
     def frame(self, system: str, target: str) -> pd.DataFrame:
         """The unit's part of scores.jsonl as a reader groups it: system, target, article_hash and the
@@ -101,24 +144,53 @@ class ScoreArrays:
         return frame
 
 
-def score_arrays(unit: Unit, sc: UnitScores, hashes: list[str], columns: Sequence[Column]) -> ScoreArrays:
-    """:class:`ScoreArrays` of a scored unit; a value that is not a number is a MetricError naming it."""
-    keys = tuple(c.key for c in columns)
-    values = np.full((len(sc.values), len(keys)), np.nan)
-    counts = dict.fromkeys(keys, 0)
-    for i, row in enumerate(sc.values):
-        for j, key in enumerate(keys):
-            v = row.get(key)
-            if v is None:
-                continue
-            counts[key] += 1
-            if isinstance(v, str) or not isinstance(v, (int, float, np.number)):
-                raise MetricError(
-                    f"{unit.system} on {unit.target}: column {key!r} gave {type(v).__name__} {v!r} for article "
-                    f"{unit.rows[i].article.id}; a metric's per-article values are numbers or None"
-                )
-            values[i, j] = v
-    return ScoreArrays(hashes, keys, values, sc.aggregates, counts, sc.seconds)
+class _Rows(Sequence):
+    """A read-only view of :class:`ScoreArrays` as one ``{key: value or None}`` per article, made on access."""
+
+    def __init__(self, arrays: ScoreArrays) -> None:
+        self._a = arrays
+
+    def __len__(self) -> int:
+        return len(self._a.hashes)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._row(self._a.values[i].tolist(), self._a.given[i].tolist())  # type: ignore[index]
+
+    def __iter__(self) -> Iterator[dict[str, float | None]]:
+        for start in range(0, len(self), SLICE_ROWS):
+            end = start + SLICE_ROWS
+            for vals, given in zip(self._a.values[start:end].tolist(), self._a.given[start:end].tolist()):  # type: ignore[index]
+                yield self._row(vals, given)
+
+    def _row(self, vals: list[float], given: list[bool]) -> dict[str, float | None]:
+        return {k: (v if g else None) for k, v, g in zip(self._a.keys, vals, given)}
+
+
+def item_independent(metrics: Sequence[Metric]) -> bool:
+    """Whether every metric scores each item on its own (so a unit may be scored in slices, same numbers)."""
+    return all(getattr(m, "item_independent", False) for m in metrics)
+
+
+def score_values(unit: Unit, rows: Sequence[Any], metrics: Sequence[Metric]) -> list[dict[str, float | None]]:
+    """Every metric's per-article values for ``rows`` (PredictionRows of ``unit``), merged per article."""
+    items = [Item(r.prediction, (r.article.reference(unit.target) or "",), r.article) for r in rows]
+    values: list[dict[str, float | None]] = [{} for _ in items]
+    for metric in metrics:
+        for row, v in zip(values, metric.score(items)):
+            row.update(v)
+    return values
+
+
+def aggregate_rows(metrics: Sequence[Metric], rows: Sequence[Mapping[str, float | None]]) -> dict[str, Interval]:
+    """Every metric's corpus numbers over ``rows`` (all of a unit's per-article values)."""
+    out: dict[str, Interval] = {}
+    for metric in metrics:
+        out.update(metric.aggregate(rows))
+    return out
 
 
 def _speed(unit: Unit) -> float | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,17 @@ from bench.files import JsonlAppender
 from bench.metrics.base import Column, Metric
 from bench.run.generate import Unit
 from bench.run.rundir import FILES
-from bench.run.score import ScoreArrays, score_arrays, score_unit, summary_row, unit_cost, unit_score_rows
+from bench.run.score import (
+    SLICE_ROWS,
+    ScoreArrays,
+    aggregate_rows,
+    item_independent,
+    score_unit,
+    score_values,
+    summary_row,
+    unit_cost,
+    unit_score_rows,
+)
 
 __all__ = ["RunStream", "StreamedRows", "UnitRecord", "prediction_rows"]
 
@@ -58,9 +69,9 @@ class UnitRecord:
     ids: list[str] = field(default_factory=list)
 
 
-def prediction_rows(unit: Unit, hashes: Sequence[str]) -> Iterator[dict[str, Any]]:
-    """One unit's rows of predictions.jsonl (``hashes``: each row's article content hash)."""
-    for r, h in zip(unit.rows, hashes):
+def prediction_rows(unit: Unit, rows: Sequence[Any], hashes: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """predictions.jsonl's lines for ``rows`` of ``unit`` (``hashes``: each row's article content hash)."""
+    for r, h in zip(rows, hashes):
         yield {
             "system": unit.system,
             "target": unit.target,
@@ -102,18 +113,36 @@ class RunStream:
         if index is None or self._records[index] is not None:
             raise ValueError(f"unit {key} was not expected or came twice; expected {list(self._order)}")
         hashes = [sys.intern(r.article.content_hash) for r in unit.rows]  # one string per article, shared
-        scored = score_unit(unit, self.metrics)
-        arrays = score_arrays(unit, scored, hashes, self.columns) if scored else None
-        if index == self._next:
-            target = self._files
-        else:
-            target = self._waiting.setdefault(index, self._part_files(index))
-        target["predictions"].append(prediction_rows(unit, hashes))
-        if scored is not None:
-            target["scores"].append(unit_score_rows(unit, scored, hashes))
+        files = self._files if index == self._next else self._waiting.setdefault(index, self._part_files(index))
+        arrays = self._score_and_write(unit, hashes, files) if unit.status == "ok" and unit.rows else None
+        if arrays is None:
+            files["predictions"].append(prediction_rows(unit, unit.rows, hashes))
         self._records[index] = UnitRecord(unit, arrays, unit_cost(unit), [r.article.id for r in unit.rows])
         unit.rows = StreamedRows(len(unit.rows), self.run_dir / FILES["predictions"])  # type: ignore[assignment]
         self._advance()
+
+    def _score_and_write(self, unit: Unit, hashes: list[str], files: dict[str, JsonlAppender]) -> ScoreArrays:
+        """Score ``unit`` (in slices of SLICE_ROWS when every metric is item-independent, else whole, as
+        its numbers may depend on the other items), append its rows, return its arrays."""
+        arrays = ScoreArrays.empty(hashes, self.columns)
+        if not item_independent(self.metrics):
+            scored = score_unit(unit, self.metrics)
+            arrays.fill(0, scored.values, unit)  # type: ignore[union-attr]
+            files["predictions"].append(prediction_rows(unit, unit.rows, hashes))
+            files["scores"].append(unit_score_rows(unit, unit.rows, hashes, scored.values))  # type: ignore[union-attr]
+            return arrays.finish(scored.aggregates, scored.seconds)  # type: ignore[union-attr]
+        seconds = 0.0
+        for start in range(0, len(unit.rows), SLICE_ROWS):
+            rows, part = unit.rows[start : start + SLICE_ROWS], hashes[start : start + SLICE_ROWS]
+            clock = time.perf_counter()
+            values = score_values(unit, rows, self.metrics)
+            seconds += time.perf_counter() - clock
+            arrays.fill(start, values, unit)
+            files["predictions"].append(prediction_rows(unit, rows, part))
+            files["scores"].append(unit_score_rows(unit, rows, part, values))
+        clock = time.perf_counter()
+        aggregates = aggregate_rows(self.metrics, arrays.rows())
+        return arrays.finish(aggregates, seconds + time.perf_counter() - clock)
 
     def _part_files(self, index: int) -> dict[str, JsonlAppender]:
         return {name: JsonlAppender(self.run_dir / f".{FILES[name]}.unit{index}") for name in self._files}

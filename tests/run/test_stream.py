@@ -251,3 +251,38 @@ def test_a_metric_value_that_is_not_a_number_is_one_line_naming_it(tmp_path, kin
         with RunStream(tmp_path, [Words(None)], [Column("label", "label", "words")], [("a", "headline")]) as stream:
             stream.on_unit(unit)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_scoring_in_slices_gives_the_files_and_numbers_of_scoring_whole_units(
+    tmp_path, kinds, config_path, monkeypatch
+):
+    import bench.run.score
+    import bench.run.stream
+
+    config = load_config(config_path)
+    order = [(s, t.target) for s in ("a", "b", "c") for t in config.tasks]
+    out = {}
+    for name in ("whole", "slices"):
+        with monkeypatch.context() as patch:
+            if name == "whole":  # as for a metric whose values depend on the other items
+                patch.setattr(bench.run.stream, "item_independent", lambda metrics: False)
+            else:  # 40 articles in slices of 7: six full slices and a short one
+                patch.setattr(bench.run.stream, "SLICE_ROWS", 7)
+                patch.setattr(bench.run.score, "SLICE_ROWS", 7)
+            folder = tmp_path / name
+            folder.mkdir()
+            metrics = config.build_metrics()
+            with RunStream(folder, metrics, columns_of(metrics), order) as stream:
+                for unit in _units(config):
+                    stream.on_unit(unit)
+                stream.commit()
+            files = {p.name: p.read_bytes() for p in folder.iterdir()}
+            summary = [{k: v for k, v in r.items() if k != "seconds_score"} for r in stream.summary_rows()]
+            out[name] = files, summary, [r.scores.values for r in stream.records]
+    assert out["slices"][0] == out["whole"][0]  # predictions.jsonl and scores.jsonl, byte for byte
+    assert out["slices"][1] == out["whole"][1]  # every mean, CI bound and count
+    for a, b in zip(out["slices"][2], out["whole"][2]):
+        assert a.tobytes() == b.tobytes()
+    assert len(read_jsonl(tmp_path / "slices" / "scores.jsonl")) == sum(
+        1 for _ in (tmp_path / "slices" / "predictions.jsonl").open()
+    )
