@@ -13,7 +13,8 @@ cache) in a temp dir, removed afterwards unless ``--keep``.
 Each measurement runs in a fresh subprocess so nothing of the parent (or of writing the corpus) counts:
 ``corpus`` loads the corpus only and reports what holding it costs (RSS after − before); ``run`` calls
 ``execute`` and reports the peak RSS (``ru_maxrss``) and a sampling thread's peak (every 50 ms). Printed:
-MB, predictions, MB per 100k predictions, with the settings. Runs against whichever ``bench`` is on
+the peak in MB split into imports, the corpus and the rest, predictions, MB per 100k predictions (with and
+without the corpus), with the settings. Runs against whichever ``bench`` is on
 ``PYTHONPATH`` (e.g. ``PYTHONPATH=/work/main`` for the code before streaming).
 """
 
@@ -150,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     import bench
 
     n = run["predictions"]
-    per_100k = (run["peak_mb"] - run["start_mb"]) / n * 100_000 if n else float("nan")
+    rest = run["peak_mb"] - run["start_mb"] - corpus["corpus_mb"]
     print(
         f"settings: {args.articles} articles (BBC ×{args.articles / 2127:.2f}, replicated), "
         f"{args.systems} lead systems × headline, standfirst; rouge engine fast + extra; no cache reuse; "
@@ -159,14 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"signature: {run['signature']}")
     print(f"predictions: {n} ({run['failures']} failed units), run took {run['seconds']:.1f} s")
     print(
-        f"corpus held in memory: {corpus['corpus_mb']:.0f} MB "
-        f"(loading it alone peaks at {corpus['load_peak_mb']:.0f} MB RSS)"
+        f"driver peak RSS: {run['peak_mb']:.0f} MB (ru_maxrss; sampled every 50 ms: {run['sampled_peak_mb']:.0f} MB) "
+        f"= {run['start_mb']:.0f} MB after imports + {corpus['corpus_mb']:.0f} MB the corpus holds (loading it alone "
+        f"peaks at {corpus['load_peak_mb']:.0f} MB) + {rest:.0f} MB the rest"
     )
-    print(
-        f"driver peak RSS: {run['peak_mb']:.0f} MB (ru_maxrss; sampled every 50 ms: {run['sampled_peak_mb']:.0f} MB; "
-        f"{run['start_mb']:.0f} MB after imports)"
-    )
-    print(f"slope: {per_100k:.0f} MB per 100k predictions (peak minus the post-import RSS, divided by predictions)")
+    if n:
+        print(
+            f"per 100k predictions: {(run['peak_mb'] - run['start_mb']) / n * 1e5:.0f} MB above imports, "
+            f"{rest / n * 1e5:.0f} MB without the corpus"
+        )
     return 0
 
 

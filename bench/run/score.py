@@ -137,7 +137,7 @@ class ScoreArrays:
     def frame(self, system: str, target: str) -> pd.DataFrame:
         """The unit's part of scores.jsonl as a reader groups it: system, target, article_hash and the
         metric columns (article ids are in predictions.jsonl)."""
-        frame = pd.DataFrame(self.values, columns=list(self.keys))
+        frame = pd.DataFrame(self.values, columns=list(self.keys), copy=False)  # a view: no second copy
         frame.insert(0, "system", pd.array([system] * len(self.hashes), dtype="string"))
         frame.insert(1, "target", pd.array([target] * len(self.hashes), dtype="string"))
         frame.insert(2, "article_hash", pd.array(self.hashes, dtype="string"))
