@@ -206,7 +206,8 @@ def _generate(
     on_unit: Callable[[Unit], None] | None = None,
 ) -> tuple[list[Unit], dict[str, dict[str, float]], list[dict]]:
     """Every system on every task through the cache: (units, timings per system, manifest records).
-    ``on_unit`` gets each (system, target) unit as it finishes (it may drop the unit's rows)."""
+    ``on_unit`` gets each (system, target) unit once its system has generated every target and closed
+    (it may drop the unit's rows)."""
     units: list[Unit] = []
     timings: dict[str, dict[str, float]] = {}
     records = []
