@@ -1,6 +1,10 @@
 """Files written atomically (temp name, fsync, rename: never torn) and JSONL read line by line with
 errors that name the file and line. Used by run directories, ``bench ingest`` and the report.
 
+:class:`JsonlAppender` is the streaming form: rows appended to a temp file as they come (a run's
+predictions and scores, unit by unit), renamed onto the final name once at the end, so the file is
+never torn and the rows never wait in memory.
+
 A write that fails for a reason of the disk (full, read-only, over the file-size limit, no permission)
 raises :class:`~bench.errors.RunError` with one line: the path, the reason in words and what to do. It
 leaves no temp file behind and the file it was replacing untouched.
@@ -9,8 +13,10 @@ leaves no temp file behind and the file it was replacing untouched.
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,6 +30,8 @@ __all__ = [
     "write_text_atomic",
     "write_json",
     "write_jsonl",
+    "jsonl_text",
+    "JsonlAppender",
     "write_yaml",
     "read_jsonl",
     "os_error_reason",
@@ -103,8 +111,84 @@ def write_json(path: Path, data: Any) -> None:
     write_text_atomic(path, json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
+def jsonl_text(rows: Iterable[dict[str, Any]]) -> str:
+    """``rows`` as JSONL text, one object per line (the one spelling every JSONL writer here uses)."""
+    return "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows)
+
+
 def write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
-    write_text_atomic(path, "".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows))
+    write_text_atomic(path, jsonl_text(rows))
+
+
+class JsonlAppender:
+    """JSONL rows appended to a temp file beside ``path`` (made on the first append); :meth:`commit`
+    fsyncs it and renames it onto ``path`` (an empty file when nothing was appended); :meth:`discard`
+    removes it. A disk error is the one-line RunError of :func:`write_error`, naming ``path``; the temp
+    file is then removed. Use it in a ``with`` block: leaving it without commit discards."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.rows = 0
+        self._fh: Any = None
+        self._tmp: str | None = None
+
+    def __enter__(self) -> JsonlAppender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+    def append(self, rows: Iterable[dict[str, Any]], block: int = 1024) -> None:
+        """Append ``rows``, ``block`` rows per write (never the whole text at once), each written through
+        to the OS, so a full disk says so now, not at the end."""
+        it = iter(rows)
+        while batch := list(itertools.islice(it, block)):
+            self._write(lambda fh: fh.write(jsonl_text(batch)))
+            self.rows += len(batch)
+
+    def append_from(self, other: JsonlAppender) -> None:
+        """Append everything ``other`` holds so far (copied in blocks, never read whole), then discard it."""
+        if other._fh is not None:
+            other._write(lambda fh: fh.flush())
+            with open(other._tmp, encoding="utf-8") as src:  # type: ignore[arg-type]
+                self._write(lambda fh: shutil.copyfileobj(src, fh, 1 << 20))
+            self.rows += other.rows
+        other.discard()
+
+    def _write(self, action: Any) -> None:
+        try:
+            if self._fh is None:
+                fd, self._tmp = tempfile.mkstemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp")
+                self._fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+            action(self._fh)
+            self._fh.flush()
+        except OSError as exc:
+            self.discard()
+            raise write_error(self.path, exc) from None
+
+    def commit(self) -> None:
+        """fsync and rename onto ``path``: from now on ``path`` holds every row appended, complete."""
+        self._write(lambda fh: os.fsync(fh.fileno()))
+        try:
+            self._fh.close()
+            self._fh = None
+            os.chmod(self._tmp, 0o666 & ~_umask())  # type: ignore[arg-type]  # mkstemp makes 0600
+            os.replace(self._tmp, self.path)  # type: ignore[arg-type]
+            self._tmp = None
+        except OSError as exc:
+            self.discard()
+            raise write_error(self.path, exc) from None
+
+    def discard(self) -> None:
+        """Close and remove the temp file (nothing happens to ``path``); safe to call twice."""
+        if self._fh is not None:
+            try:
+                self._fh.close()
+            except OSError:  # the disk is full: closing flushes nothing we still want
+                pass
+            self._fh = None
+        _discard(self._tmp)
+        self._tmp = None
 
 
 def write_yaml(path: Path, data: Any) -> None:

@@ -132,27 +132,13 @@ def _print_examples(console: Console, result, k: int) -> None:
     """Each system's output beside the real references, for the k articles most systems predicted."""
     from rich.markup import escape
 
-    coverage: dict[str, int] = {}
-    order: dict[str, int] = {}
-    for unit in result.units:
-        for row in unit.rows:
-            coverage[row.article.id] = coverage.get(row.article.id, 0) + 1
-            order.setdefault(row.article.id, len(order))
-    chosen = sorted(coverage, key=lambda a: (-coverage[a], order[a]))[: max(k, 0)]
-    for article_id in chosen:
+    for article_id, targets in result.examples(k):
         console.print(f"[bold]Example: article {escape(article_id)}[/bold]")
-        for target in dict.fromkeys(u.target for u in result.units):
-            rows = [
-                (u.system, r) for u in result.units if u.target == target for r in u.rows if r.article.id == article_id
-            ]
-            if not rows:
-                continue
-            console.print(
-                f"  [cyan]{target} (real):[/cyan] {escape(_clip(rows[0][1].article.reference(target) or ''))}"
-            )
+        for target, reference, rows in targets:
+            console.print(f"  [cyan]{target} (real):[/cyan] {escape(_clip(reference))}")
             width = max(len(name) for name, _ in rows)
-            for name, r in rows:
-                console.print(f"    {escape(name.ljust(width))}  {escape(_clip(r.prediction))}", highlight=False)
+            for name, prediction in rows:
+                console.print(f"    {escape(name.ljust(width))}  {escape(_clip(prediction))}", highlight=False)
         console.print()
 
 

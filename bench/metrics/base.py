@@ -92,6 +92,10 @@ class Metric:
     Config: ClassVar[type] = type(None)
     #: scored when a config's ``metrics:`` section does not mention it (``name: false`` turns it off)
     enabled_by_default: ClassVar[bool] = False
+    #: True when an item's values depend on that item alone, not on the others scored with it nor on how
+    #: they are batched: a run may then score a large unit in slices (same numbers, bounded memory), and
+    #: :meth:`aggregate` gets the values back as floats (None kept)
+    item_independent: ClassVar[bool] = False
 
     def __init__(self, config: Any) -> None:
         self.config = config

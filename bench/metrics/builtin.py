@@ -23,6 +23,7 @@ class RougeMetric(Metric):
 
     Config = RougeConfig
     enabled_by_default = True
+    item_independent = True  # every engine scores each pair on its own (perl's bootstrap is in aggregate)
 
     def __init__(self, config: RougeConfig) -> None:
         super().__init__(config)
@@ -76,6 +77,8 @@ class ExtraMetric(Metric):
     def __init__(self, config: ExtraConfig) -> None:
         super().__init__(config)
         self.extra = ExtraMetrics(config)
+        # counts per item; sentence embeddings (semantic) are batched, and a batch may change their last bits
+        self.item_independent = not config.semantic  # type: ignore[misc]
 
     def columns(self) -> list[Column]:
         c = self.config

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,14 +16,15 @@ from typing import Any
 from bench.config import Config
 from bench.corpus.load import Corpus, load_corpus, resolve_path
 from bench.corpus.sampling import sample_articles, take
-from bench.files import write_json, write_jsonl, write_text_atomic, write_yaml
+from bench.files import write_json, write_text_atomic, write_yaml
 from bench.metrics.base import Column, Metric
 from bench.run.cache import note_kept_on_failure
 from bench.run.executors import SystemJob, create_executor
 from bench.run.generate import NullProgress, Progress, Unit
 from bench.run.manifest import environment, git_commit
 from bench.run.rundir import FILES, Run, create_run_dir, read_json
-from bench.run.score import columns_of, score_rows, score_units, summary_rows
+from bench.run.score import columns_of
+from bench.run.stream import RunStream
 from bench.typed import to_plain
 
 __all__ = ["RunResult", "execute"]
@@ -41,10 +43,16 @@ class RunResult:
     run: Run  # the run directory as readers see it (tables are built from it)
     failures: list[dict[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # the metrics' warnings about what they scored
+    stream: RunStream | None = field(default=None, repr=False)  # what the run kept of its units
 
     @property
     def ok(self) -> bool:
         return not self.failures
+
+    def examples(self, k: int) -> list[tuple[str, list[tuple[str, str, list[tuple[str, str]]]]]]:
+        """The ``k`` articles most systems predicted: (article id, per target (target, reference,
+        [(system, prediction)...])). The units' rows are on disk, not in ``units``: this reads them back."""
+        return self.stream.examples(k) if self.stream else []
 
 
 @dataclass
@@ -91,21 +99,25 @@ def execute(
             config, corpus, articles, metrics, run_dir, started, code, use_cache, argv if argv is not None else sys.argv
         )
         write_yaml(run_dir / FILES["config"], _resolved_config(config, limit, metrics))
-        units, timings, records = _generate(run, systems, output_root, progress)
-        return _finish(run, units, timings, records)
+        order = [(s.name, t.target) for s in systems for t in config.tasks]
+        # each unit is scored and written the moment it finishes; only its float scores stay in memory
+        with RunStream(run_dir, metrics, columns_of(metrics), order) as stream:
+            units, timings, records = _generate(run, systems, output_root, progress, stream.on_unit)
+            return _finish(run, stream, units, timings, records)
 
 
-def _finish(run: _Run, units: list[Unit], timings: dict[str, dict[str, float]], records: list[dict]) -> RunResult:
-    """Score the generated units and write every file of the run directory (the manifest last)."""
-    scored = score_units(units, run.metrics)
-    for unit, sc in zip(units, scored):
-        timings[unit.system]["score_s"] = round(timings[unit.system].get("score_s", 0.0) + (sc.seconds if sc else 0), 3)
-    columns = columns_of(run.metrics)
+def _finish(
+    run: _Run, stream: RunStream, units: list[Unit], timings: dict[str, dict[str, float]], records: list[dict]
+) -> RunResult:
+    """Put the streamed predictions and scores in place and write the summaries (the manifest last)."""
+    for record in stream.records:
+        seconds = record.scores.seconds if record.scores else 0
+        timings[record.unit.system]["score_s"] = round(timings[record.unit.system].get("score_s", 0.0) + seconds, 3)
+    columns = stream.columns
     signatures = {m.name: m.signature() for m in run.metrics}
     notes = [note for m in run.metrics for note in m.notes()]
-    summary = summary_rows(units, scored, columns)
-    write_jsonl(run.run_dir / FILES["predictions"], _prediction_rows(units))
-    write_jsonl(run.run_dir / FILES["scores"], score_rows(units, scored))
+    summary = stream.summary_rows()
+    stream.commit()
     write_json(
         run.run_dir / FILES["summary_json"],
         {
@@ -119,10 +131,19 @@ def _finish(run: _Run, units: list[Unit], timings: dict[str, dict[str, float]], 
         },
     )
     manifest = _manifest(run, units, timings, records, signatures, notes)
-    readable = _write_summaries(run.run_dir, manifest)
+    readable = _write_summaries(run.run_dir, manifest, stream)
     write_json(run.run_dir / FILES["manifest"], manifest)
     return RunResult(
-        run.run_dir, manifest["signature"], summary, units, run.corpus, columns, readable, manifest["failures"], notes
+        run.run_dir,
+        manifest["signature"],
+        summary,
+        units,
+        run.corpus,
+        columns,
+        readable,
+        manifest["failures"],
+        notes,
+        stream,
     )
 
 
@@ -178,10 +199,16 @@ def _manifest(
 
 
 def _generate(
-    run: _Run, systems: list[Any], output_root: Path, progress: Progress
+    run: _Run,
+    systems: list[Any],
+    output_root: Path,
+    progress: Progress,
+    on_unit: Callable[[Unit], None] | None = None,
 ) -> tuple[list[Unit], dict[str, dict[str, float]], list[dict]]:
     """Every system on every task through the cache, on the configured executor: (units, timings per
-    system, manifest records); the executor's description goes to ``run.executor``."""
+    system, manifest records); the executor's description goes to ``run.executor``. ``on_unit`` gets each
+    (system, target) unit as the executor hands it over, once its system has generated every target and
+    closed (it may drop the unit's rows)."""
     config, jobs = run.config, []
     for system in systems:
         sample = config.samples.get(system.name)
@@ -192,16 +219,18 @@ def _generate(
         jobs.append(SystemJob(system, subset, run.corpus.few_shot))
     executor = create_executor(config.run.executor, config.run.ray)
     try:
-        units = list(
-            executor.units(
-                jobs,
-                config.tasks,
-                output_root / ".cache",
-                use_cache=run.use_cache,
-                chunk_size=config.run.chunk_size,
-                progress=progress,
-            )
-        )
+        units = []
+        for unit in executor.units(
+            jobs,
+            config.tasks,
+            output_root / ".cache",
+            use_cache=run.use_cache,
+            chunk_size=config.run.chunk_size,
+            progress=progress,
+        ):
+            if on_unit is not None:  # after the system closed: a metric's model never shares its device
+                on_unit(unit)
+            units.append(unit)
     finally:
         executor.close()
     run.executor = executor.describe()  # after close: Ray's shut-down time is part of it
@@ -230,12 +259,13 @@ def _generate(
     return units, timings, records
 
 
-def _write_summaries(run_dir: Path, manifest: dict[str, Any]) -> Run:
+def _write_summaries(run_dir: Path, manifest: dict[str, Any], stream: RunStream) -> Run:
     """summary.csv, summary.md (every summary output format of :mod:`bench.render`) from the files just
-    written; returns the run as ``bench compare`` will read it."""
+    written; returns the run as ``bench compare`` will read it, its per-article scores from the stream's
+    arrays rather than from scores.jsonl (the same values, without reading the whole file back)."""
     from bench.render import summary_files
 
-    run = Run(run_dir, manifest, read_json(run_dir / FILES["summary_json"]))
+    run = Run(run_dir, manifest, read_json(run_dir / FILES["summary_json"]), groups=stream.score_groups)
     for name, text in summary_files(run).items():
         write_text_atomic(run_dir / name, text)
     return run
@@ -254,21 +284,3 @@ def _resolved_config(config: Config, limit: int | None, metrics: list[Metric]) -
     raw["metrics"] = {**{name: False for name in (config.raw.get("metrics") or {}) if name not in settings}, **settings}
     raw["run"] = to_plain(config.run)
     return raw
-
-
-def _prediction_rows(units: list[Unit]) -> list[dict[str, Any]]:
-    return [
-        {
-            "system": u.system,
-            "target": u.target,
-            "article_id": r.article.id,
-            "article_hash": r.article.content_hash,
-            "prediction": r.prediction,
-            "reference": r.article.reference(u.target),
-            "cached": r.cached,
-            "fingerprint": u.fingerprint,
-            **({"usage": r.usage} if r.usage else {}),
-        }
-        for u in units
-        for r in u.rows
-    ]

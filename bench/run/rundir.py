@@ -9,7 +9,8 @@ the JSON files as dicts, the JSONL files as pandas DataFrames (one row per line,
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
@@ -131,11 +132,13 @@ def signature_difference(a: str, b: str) -> str:
 @dataclass
 class Run:
     """A finished run directory. ``manifest``/``summary``/``config`` are dicts; ``scores`` and
-    ``predictions`` are DataFrames, read on first use."""
+    ``predictions`` are DataFrames, read on first use. ``groups``: where :meth:`score_groups` comes from
+    when not from scores.jsonl (the run that just finished passes its in-memory per-article arrays)."""
 
     path: Path
     manifest: dict[str, Any]
     summary: dict[str, Any]
+    groups: Callable[[], dict[tuple[str, str], pd.DataFrame]] | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
@@ -197,6 +200,8 @@ class Run:
 
     @cached_property
     def _score_groups(self) -> dict[tuple[str, str], pd.DataFrame]:
+        if self.groups is not None:
+            return self.groups()
         frame = self.scores
         if frame.empty:
             return {}

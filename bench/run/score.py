@@ -2,21 +2,38 @@
 
 Scoring returns new values (:class:`UnitScores`) and never touches the units. Per-article values are kept
 (``scores.jsonl``); the summary aggregates them with each metric's own :meth:`~bench.metrics.base.Metric.aggregate`
-(never re-scores), as sacrebleu does for significance tests.
+(never re-scores), as sacrebleu does for significance tests. A unit is scored as a whole, the moment it
+finishes; once its rows are written, only :class:`ScoreArrays` (hashes and float values) stays in memory.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
+from bench.errors import MetricError
 from bench.metrics.base import Column, Item, Metric
 from bench.metrics.stats import Interval
 from bench.run.generate import Unit
 
-__all__ = ["UnitScores", "score_unit", "score_units", "score_rows", "summary_rows", "columns_of"]
+__all__ = [
+    "UnitScores",
+    "ScoreArrays",
+    "score_unit",
+    "unit_score_rows",
+    "item_independent",
+    "score_values",
+    "aggregate_rows",
+    "SLICE_ROWS",
+    "summary_row",
+    "unit_cost",
+    "columns_of",
+]
 
 
 @dataclass(frozen=True)
@@ -57,28 +74,123 @@ def score_unit(unit: Unit, metrics: Sequence[Metric]) -> UnitScores | None:
     return UnitScores(values, aggregates, time.perf_counter() - start)
 
 
-def score_units(units: Sequence[Unit], metrics: Sequence[Metric]) -> list[UnitScores | None]:
-    """:func:`score_unit` for every unit, aligned with ``units``."""
-    return [score_unit(unit, metrics) for unit in units]
+def unit_score_rows(
+    unit: Unit, rows: Sequence[Any], hashes: Sequence[str], values: Sequence[Mapping[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """Per-article score rows (flat, pandas-friendly) of ``rows`` of ``unit``: ids, then every metric's
+    values. ``hashes``: the content hash of each row's article (computed once by the caller)."""
+    for pr, h, v in zip(rows, hashes, values):
+        yield {"system": unit.system, "target": unit.target, "article_id": pr.article.id, "article_hash": h, **v}
 
 
-def score_rows(units: Sequence[Unit], scored: Sequence[UnitScores | None]) -> list[dict[str, Any]]:
-    """Per-article score rows (flat, pandas-friendly): ids, then every metric's values."""
-    rows: list[dict[str, Any]] = []
-    for unit, sc in zip(units, scored):
-        if sc is None:
-            continue
-        for pr, values in zip(unit.rows, sc.values):
-            rows.append(
-                {
-                    "system": unit.system,
-                    "target": unit.target,
-                    "article_id": pr.article.id,
-                    "article_hash": pr.article.content_hash,
-                    **values,
-                }
-            )
-    return rows
+#: rows scored per call when every metric is item-independent (a unit of 200k articles is never one call)
+SLICE_ROWS = 4096
+
+
+@dataclass
+class ScoreArrays:
+    """What aggregation keeps of a scored unit once its rows are on disk: the article hashes and one
+    float64 row of column values per article (NaN where a metric gave None), the metrics' corpus numbers,
+    and per column the count of articles with a value (None excluded, NaN counted, as scores.jsonl does).
+    Filled slice by slice (:meth:`fill`); ``given`` marks the values that were not None until
+    :meth:`finish`, so :meth:`rows` can hand the metrics' ``aggregate`` exactly what they scored."""
+
+    hashes: list[str]
+    keys: tuple[str, ...]
+    values: np.ndarray  # shape (len(hashes), len(keys))
+    given: np.ndarray | None = None  # same shape, bool: False where the metric gave None
+    aggregates: dict[str, Interval] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @classmethod
+    def empty(cls, hashes: list[str], columns: Sequence[Column]) -> ScoreArrays:
+        shape = (len(hashes), len(columns))
+        return cls(hashes, tuple(c.key for c in columns), np.full(shape, np.nan), np.zeros(shape, dtype=bool))
+
+    def fill(self, start: int, values: Sequence[Mapping[str, Any]], unit: Unit) -> None:
+        """Rows ``start`` … of the per-article values; a value that is not a number is a MetricError."""
+        assert self.given is not None, "fill() after finish()"
+        for i, row in enumerate(values, start):
+            for j, key in enumerate(self.keys):
+                v = row.get(key)
+                if v is None:
+                    continue
+                if isinstance(v, str) or not isinstance(v, (int, float, np.number)):
+                    raise MetricError(
+                        f"{unit.system} on {unit.target}: column {key!r} gave {type(v).__name__} {v!r} for "
+                        f"article {unit.rows[i].article.id}; a metric's per-article values are numbers or None"
+                    )
+                self.values[i, j] = v
+                self.given[i, j] = True
+
+    def rows(self) -> Sequence[dict[str, float | None]]:
+        """The values as the per-article mappings a metric's ``aggregate`` takes (floats, None kept)."""
+        return _Rows(self)
+
+    def finish(self, aggregates: dict[str, Interval], seconds: float) -> ScoreArrays:
+        assert self.given is not None, "finish() twice"
+        self.counts = {key: int(n) for key, n in zip(self.keys, self.given.sum(axis=0).tolist())}
+        self.aggregates, self.seconds, self.given = aggregates, seconds, None
+        return self
+
+    def frame(self, system: str, target: str) -> pd.DataFrame:
+        """The unit's part of scores.jsonl as a reader groups it: system, target, article_hash and the
+        metric columns (article ids are in predictions.jsonl)."""
+        frame = pd.DataFrame(self.values, columns=list(self.keys), copy=False)  # a view: no second copy
+        frame.insert(0, "system", pd.array([system] * len(self.hashes), dtype="string"))
+        frame.insert(1, "target", pd.array([target] * len(self.hashes), dtype="string"))
+        frame.insert(2, "article_hash", pd.array(self.hashes, dtype="string"))
+        return frame
+
+
+class _Rows(Sequence):
+    """A read-only view of :class:`ScoreArrays` as one ``{key: value or None}`` per article, made on access."""
+
+    def __init__(self, arrays: ScoreArrays) -> None:
+        self._a = arrays
+
+    def __len__(self) -> int:
+        return len(self._a.hashes)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return self._row(self._a.values[i].tolist(), self._a.given[i].tolist())  # type: ignore[index]
+
+    def __iter__(self) -> Iterator[dict[str, float | None]]:
+        for start in range(0, len(self), SLICE_ROWS):
+            end = start + SLICE_ROWS
+            for vals, given in zip(self._a.values[start:end].tolist(), self._a.given[start:end].tolist()):  # type: ignore[index]
+                yield self._row(vals, given)
+
+    def _row(self, vals: list[float], given: list[bool]) -> dict[str, float | None]:
+        return {k: (v if g else None) for k, v, g in zip(self._a.keys, vals, given)}
+
+
+def item_independent(metrics: Sequence[Metric]) -> bool:
+    """Whether every metric scores each item on its own (so a unit may be scored in slices, same numbers)."""
+    return all(getattr(m, "item_independent", False) for m in metrics)
+
+
+def score_values(unit: Unit, rows: Sequence[Any], metrics: Sequence[Metric]) -> list[dict[str, float | None]]:
+    """Every metric's per-article values for ``rows`` (PredictionRows of ``unit``), merged per article."""
+    items = [Item(r.prediction, (r.article.reference(unit.target) or "",), r.article) for r in rows]
+    values: list[dict[str, float | None]] = [{} for _ in items]
+    for metric in metrics:
+        for row, v in zip(values, metric.score(items)):
+            row.update(v)
+    return values
+
+
+def aggregate_rows(metrics: Sequence[Metric], rows: Sequence[Mapping[str, float | None]]) -> dict[str, Interval]:
+    """Every metric's corpus numbers over ``rows`` (all of a unit's per-article values)."""
+    out: dict[str, Interval] = {}
+    for metric in metrics:
+        out.update(metric.aggregate(rows))
+    return out
 
 
 def _speed(unit: Unit) -> float | None:
@@ -88,7 +200,7 @@ def _speed(unit: Unit) -> float | None:
     return round(count / seconds, 2) if count and seconds > 0 else None
 
 
-def _cost(unit: Unit) -> dict[str, float]:
+def unit_cost(unit: Unit) -> dict[str, float]:
     """``cost_usd``: the sum of the per-prediction costs a priced server system reported (cached ones too:
     what the predictions cost to make); absent when none was reported."""
     costs = [r.usage["cost_usd"] for r in unit.rows if r.usage and isinstance(r.usage.get("cost_usd"), (int, float))]
@@ -101,37 +213,30 @@ def _interval(iv: Interval | None, n: int) -> dict[str, Any]:
     return {"mean": iv.mean, "low": iv.low, "high": iv.high, "n": n}
 
 
-def summary_rows(
-    units: Sequence[Unit], scored: Sequence[UnitScores | None], columns: Sequence[Column]
-) -> list[dict[str, Any]]:
-    """One row per system × target: counts, status, timings, and per column its mean with the 95% CI."""
-    out = []
-    for unit, sc in zip(units, scored):
-        ok = unit.status == "ok"
-        values = sc.values if sc else []
-        scores = {}
-        for column in columns:
-            n = sum(1 for v in values if v.get(column.key) is not None)
-            scores[column.key] = _interval(sc.aggregates.get(column.key) if sc else None, n)
-        out.append(
-            {
-                "system": unit.system,
-                "kind": unit.kind,
-                "target": unit.target,
-                "status": unit.status,
-                "error": unit.error,
-                "n": len(unit.rows) if ok else 0,
-                "skipped_no_reference": unit.skipped_no_reference,
-                "generated": unit.generated,
-                "reused": unit.reused,
-                "seconds_generate": round(unit.seconds_generate, 3),
-                "seconds_score": round(sc.seconds, 3) if sc else 0.0,
-                "articles_per_s": _speed(unit),
-                "parameters": unit.parameters,
-                "upper_bound": unit.upper_bound,
-                "fingerprint": unit.fingerprint,
-                "scores": scores,
-                **_cost(unit),
-            }
-        )
-    return out
+def summary_row(unit: Unit, sc: ScoreArrays | None, columns: Sequence[Column], cost: dict[str, float]) -> dict:
+    """One system × target: counts, status, timings, and per column its mean with the 95% CI; ``cost``
+    is :func:`unit_cost` of the unit, taken while it still had its rows."""
+    ok = unit.status == "ok"
+    scores = {
+        column.key: _interval(sc.aggregates.get(column.key) if sc else None, sc.counts.get(column.key, 0) if sc else 0)
+        for column in columns
+    }
+    return {
+        "system": unit.system,
+        "kind": unit.kind,
+        "target": unit.target,
+        "status": unit.status,
+        "error": unit.error,
+        "n": len(unit.rows) if ok else 0,
+        "skipped_no_reference": unit.skipped_no_reference,
+        "generated": unit.generated,
+        "reused": unit.reused,
+        "seconds_generate": round(unit.seconds_generate, 3),
+        "seconds_score": round(sc.seconds, 3) if sc else 0.0,
+        "articles_per_s": _speed(unit),
+        "parameters": unit.parameters,
+        "upper_bound": unit.upper_bound,
+        "fingerprint": unit.fingerprint,
+        "scores": scores,
+        **cost,
+    }

@@ -204,11 +204,14 @@ def test_run_on_a_disk_that_went_read_only_is_one_line_and_the_cache_is_untouche
 
 def test_run_under_a_file_size_limit_names_the_file_that_did_not_fit(tmp_path, small_config):
     out = tmp_path / "results"
-    # 2 KiB: config.yaml (~1.1 KB) and each cache file (< 1 KB) fit; predictions.jsonl (~3 KB) does not
+    # 2 KiB: config.yaml (~1.1 KB) and each cache file (< 1 KB) fit; rows stream unit by unit, and
+    # scores.jsonl (~4 KB, its rows the longer) passes 2 KiB first, with lead-1's standfirst rows
     line = _one_error_line(_bench("run", str(small_config), "--output", str(out), "-q", fsize=2048))
-    assert f"{out}/small-" in line and "/predictions.jsonl: cannot write (file too large" in line
+    assert f"{out}/small-" in line and "/scores.jsonl: cannot write (file too large" in line
     assert "ulimit -f" in line
-    assert len(_cache_lines(out)) == 10  # 2 systems × (2 headlines + 3 standfirsts), each complete
+    # the run stopped at the first unit that could not be written: lead-1's 2 headlines + 3 standfirsts,
+    # complete in the cache; lead-words was never generated (hours of work would have gone nowhere)
+    assert len(_cache_lines(out)) == 5
     _no_temp_files(out)
     (run_dir,) = out.glob("small-*")
     assert sorted(p.name for p in run_dir.iterdir()) == ["config.yaml"]

@@ -13,6 +13,7 @@ import pytest
 from bench.article import Article, Task
 from bench.config import load_config
 from bench.errors import SystemError_
+from bench.files import read_jsonl
 from bench.run.execute import execute
 from bench.systems.base import create
 from tests.conftest import ARTICLES
@@ -130,7 +131,8 @@ def test_missing_ids_fail_the_unit_with_a_count_never_an_empty_prediction(tmp_pa
     assert "2 articles have no standfirst prediction (ids: a2, a3)" in failure["error"]
     assert "add rows for them or run on the file's articles only" in failure["error"]
     [ok] = [u for u in result.units if u.status == "ok"]
-    assert ok.target == "headline" and [r.prediction for r in ok.rows] == ["Bridge approved", "Storm shuts schools"]
+    rows = [r for r in read_jsonl(result.run_dir / "predictions.jsonl") if r["target"] == "headline"]
+    assert ok.target == "headline" and [r["prediction"] for r in rows] == ["Bridge approved", "Storm shuts schools"]
 
 
 def test_coverage_counts_extra_ids_with_their_line_numbers(tmp_path):
