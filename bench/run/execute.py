@@ -24,7 +24,7 @@ from bench.run.generate import NullProgress, Progress, Unit
 from bench.run.manifest import environment, git_commit
 from bench.run.rundir import FILES, Run, create_run_dir, read_json
 from bench.run.score import columns_of
-from bench.run.stream import RunStream
+from bench.run.stream import RunStream, release_freed_memory
 from bench.typed import to_plain
 
 __all__ = ["RunResult", "execute"]
@@ -85,6 +85,7 @@ def execute(
     started = datetime.now(UTC)
     code = git_commit()  # the code as it was when the run started (edits during a run do not count)
     corpus = load_corpus(config.corpus, config.base_dir)
+    release_freed_memory()  # the load's temporaries: the run's memory starts from what the corpus holds
     # --limit: a deterministic sample that keeps the corpus's strata (not the first N, which may all be business)
     articles = (
         take(corpus.articles, limit, stratify_by=config.corpus.stratify_by, seed=config.corpus.seed)

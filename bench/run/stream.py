@@ -13,6 +13,8 @@ comes, so the files are the same for every executor.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import json
 import sys
 import time
@@ -39,7 +41,7 @@ from bench.run.score import (
     unit_score_rows,
 )
 
-__all__ = ["RunStream", "StreamedRows", "UnitRecord", "prediction_rows"]
+__all__ = ["RunStream", "StreamedRows", "UnitRecord", "prediction_rows", "release_freed_memory"]
 
 
 class StreamedRows(Sequence):
@@ -120,6 +122,7 @@ class RunStream:
         self._records[index] = UnitRecord(unit, arrays, unit_cost(unit), [r.article.id for r in unit.rows])
         unit.rows = StreamedRows(len(unit.rows), self.run_dir / FILES["predictions"])  # type: ignore[assignment]
         self._advance()
+        release_freed_memory()
 
     def _score_and_write(self, unit: Unit, hashes: list[str], files: dict[str, JsonlAppender]) -> ScoreArrays:
         """Score ``unit`` (in slices of SLICE_ROWS when every metric is item-independent, else whole, as
@@ -206,3 +209,23 @@ def _read_examples(path: Path, chosen: list[str]) -> dict[str, dict[str, tuple[s
                     per_target = found[row["article_id"]].setdefault(row["target"], (row["reference"] or "", []))
                     per_target[1].append((row["system"], row["prediction"]))
     return found
+
+
+def release_freed_memory() -> None:
+    """Hand memory that Python has freed back to the system (glibc's ``malloc_trim``; nothing elsewhere).
+
+    Loading a corpus and scoring a unit free many small temporaries; glibc keeps those pages, so without this
+    the driver's RSS stays at the load's high-water mark (measured: 50,000 BBC articles, 449 MB after loading,
+    257 MB after a trim) and every later allocation lands on top of it."""
+    global _libc
+    if _libc is None:
+        name = ctypes.util.find_library("c") if sys.platform.startswith("linux") else None
+        try:
+            _libc = ctypes.CDLL(name) if name else False
+        except OSError:
+            _libc = False
+    if _libc and hasattr(_libc, "malloc_trim"):
+        _libc.malloc_trim(0)
+
+
+_libc: Any = None  # the C library once looked up; False where there is none to call
