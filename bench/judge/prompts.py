@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import string
 from collections.abc import Mapping, Sequence
 
 from bench.errors import ConfigError
+from bench.systems.prompts import template_fields
 
 __all__ = [
     "PLACEHOLDERS",
@@ -81,14 +81,8 @@ _NAME = re.compile(r"[a-z][a-z0-9_]*")
 
 def check_prompt(template: str, where: str) -> None:
     """Raise ConfigError for bad format syntax, an unknown placeholder, or a missing {source} / {summary}."""
-    try:
-        fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
-    except ValueError as exc:
-        raise ConfigError(f"{where}: bad template ({exc}); write literal braces as {{{{ and }}}}") from None
+    fields = template_fields(template, PLACEHOLDERS, where, "the judge prompt")
     known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
-    for name in fields:
-        if name not in PLACEHOLDERS:
-            raise ConfigError(f"{where}: unknown placeholder {{{name}}} in the judge prompt; known: {known}")
     for needed in ("source", "summary"):
         if needed not in fields:
             raise ConfigError(f"{where}: the judge prompt must contain {{{needed}}}; known placeholders: {known}")

@@ -53,16 +53,22 @@ class Example:
     standfirst: str | None = None
 
 
-def check_template(template: str, where: str) -> None:
-    """Raise ConfigError for bad format syntax or a placeholder outside :data:`PLACEHOLDERS`."""
+def template_fields(template: str, placeholders: Sequence[str], where: str, what: str = "the prompt") -> list[str]:
+    """The placeholders ``template`` uses; ConfigError for bad format syntax or one outside ``placeholders``."""
     try:
         fields = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
     except ValueError as exc:
         raise ConfigError(f"{where}: bad template ({exc}); write literal braces as {{{{ and }}}}") from None
-    known = ", ".join("{" + p + "}" for p in PLACEHOLDERS)
+    known = ", ".join("{" + p + "}" for p in placeholders)
     for name in fields:
-        if name not in PLACEHOLDERS:
-            raise ConfigError(f"{where}: unknown placeholder {{{name}}} in the prompt; known: {known}")
+        if name not in placeholders:
+            raise ConfigError(f"{where}: unknown placeholder {{{name}}} in {what}; known: {known}")
+    return fields
+
+
+def check_template(template: str, where: str) -> None:
+    """Raise ConfigError for bad format syntax or a placeholder outside :data:`PLACEHOLDERS`."""
+    fields = template_fields(template, PLACEHOLDERS, where)
     if "body" not in fields:
         raise ConfigError(f"{where}: the prompt must contain {{body}} (where the article text goes)")
 

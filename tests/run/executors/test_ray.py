@@ -17,6 +17,7 @@ import pytest
 
 from bench.config import parse_config
 from bench.run.execute import execute
+from tests.systems.conftest import tiny_t5  # noqa: F401  (the shared tiny T5 fixture)
 
 _BBC = Path("shared/corpora/bbc-news-2004/articles.jsonl")
 BBC = next((p / _BBC for p in Path(__file__).resolve().parents if (p / _BBC).exists()), _BBC)
@@ -76,33 +77,8 @@ def cache_keys(output_root: Path) -> Counter:
     return keys
 
 
-@pytest.fixture(scope="module")
-def tiny_seq2seq(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A tiny T5 built from a config (random weights, word-level tokenizer), saved to a temp folder."""
-    import torch
-    from transformers import T5Config, T5ForConditionalGeneration
-
-    from tests.systems.conftest import _save, tiny_tokenizer
-
-    torch.manual_seed(0)
-    tok = tiny_tokenizer(bos=False)
-    cfg = T5Config(
-        vocab_size=len(tok),
-        d_model=32,
-        d_kv=8,
-        d_ff=64,
-        num_layers=2,
-        num_heads=4,
-        pad_token_id=0,
-        eos_token_id=1,
-        decoder_start_token_id=0,
-        tie_word_embeddings=False,
-    )
-    return _save(T5ForConditionalGeneration(cfg).eval(), tok, tmp_path_factory.mktemp("tiny-t5"))
-
-
 @pytest.mark.slow
-def test_two_nodes_give_the_local_results(tmp_path, ray_cluster, tiny_seq2seq):
+def test_two_nodes_give_the_local_results(tmp_path, ray_cluster, tiny_t5):  # noqa: F811 (the fixture)
     address, _ = ray_cluster
     systems = [
         {"name": "lead-1", "kind": "lead", "sentences": 1},
@@ -111,7 +87,7 @@ def test_two_nodes_give_the_local_results(tmp_path, ray_cluster, tiny_seq2seq):
         {
             "name": "tiny-t5",
             "kind": "seq2seq",
-            "model": str(tiny_seq2seq),
+            "model": str(tiny_t5),
             "device": "cpu",
             "batch_size": 8,
             "generation": {"headline": {"max_new_tokens": 6}, "standfirst": {"max_new_tokens": 10}},
