@@ -102,7 +102,9 @@ def _map_rows(table: RawTable, config: CorpusConfig, problems: Problems) -> list
     if any(isinstance(row.record, Mapping) for row in table.rows):  # else every row is reported below
         mapper = mapper.resolve(table.columns, table.label)
     out = []
-    for row in table.rows:
+    rows, table.rows = table.rows, []
+    for i, row in enumerate(rows):
+        rows[i] = None  # type: ignore[call-overload]  # the raw record goes once it is an Article: the load's peak
         try:
             out.append((row.where, mapper.article(row.record, row.default_id)))
         except RowError as exc:
