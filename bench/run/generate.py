@@ -91,11 +91,8 @@ class Unit:
     reused: int = 0
     seconds_generate: float = 0.0
     seconds_cached: float = 0.0  # generation time recorded in the cache for the reused predictions
-    seconds_score: float = 0.0
     parameters: int | None = None  # model size, when the system knows it
     upper_bound: bool = False  # the system reads the reference (an oracle)
-    aggregate: dict[str, Any] | None = None  # rouge type -> corpus aggregate, set when scored
-    extra_means: dict[str, float] | None = None  # extra metric -> mean over articles, set when scored
 
     @property
     def target(self) -> str:
