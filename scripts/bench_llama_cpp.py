@@ -133,7 +133,18 @@ def main() -> None:
         help="transformers' CPU threads (default: what llama-cpp uses, half the cores; on a loaded machine "
         "torch's own default of every core spins at its barriers and runs several times slower)",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="CPU threads for every system (torch threads and llama.cpp n_threads); on an idle machine, the cores",
+    )
     args = parser.parse_args()
+    if args.threads:
+        args.torch_threads = args.threads
+        for spec in SYSTEMS:
+            if spec["kind"] == "llama-cpp":
+                spec["n_threads"] = args.threads
     torch.set_num_threads(args.torch_threads)
     with tempfile.TemporaryDirectory() as tmp:
         folder, root = Path(tmp), Path(tmp) / "results"  # a fresh cache: every prediction is generated and timed
@@ -164,7 +175,7 @@ def main() -> None:
     settings = {
         "cpus": len(os.sched_getaffinity(0)),
         "torch_threads": torch.get_num_threads(),
-        "llama_cpp_threads": default_threads(),
+        "llama_cpp_threads": args.threads or default_threads(),
         "slices": args.slices,
         "limit": args.limit,
         "systems": SYSTEMS,
