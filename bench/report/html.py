@@ -11,7 +11,19 @@ from html import escape
 
 from bench.metrics.base import Column
 from bench.render.provenance import command_text, machine_text
-from bench.render.table import OWN, Row, Table, format_size, format_speed, format_value, legend, ranked
+from bench.render.table import (
+    COST,
+    OWN,
+    Row,
+    Table,
+    format_cost,
+    format_size,
+    format_speed,
+    format_value,
+    has_cost,
+    legend,
+    ranked,
+)
 from bench.run.rundir import Run
 
 __all__ = ["CSS", "page", "header_html", "leaderboard_html", "legend_html"]
@@ -129,13 +141,15 @@ def _best(rows: list[Row], column: Column) -> float | None:
 
 def _board_rows(table: Table, rows: list[Row]) -> list[str]:
     best = {c.key: _best([r for r in rows if r.block != OWN], c) for c in table.columns}
+    cost = has_cost(table)  # a cost column only when some system has a price (as in every other table)
+    width = len(table.columns) + (1 if cost else 0)
     body: list[str] = []
     own_started = False
     for rank, row in ranked(rows):
         if row.block == OWN and not own_started:
             own_started = True
             body.append(
-                f'<tr class="own-head"><td colspan="{len(table.columns) + 6}"><i>Each system\'s mean over '
+                f'<tr class="own-head"><td colspan="{width + 6}"><i>Each system\'s mean over '
                 "all the articles it scored (not ranked: the article sets differ)</i></td></tr>"
             )
         classes = " ".join(
@@ -153,12 +167,15 @@ def _board_rows(table: Table, rows: list[Row]) -> list[str]:
             f"<td>{escape(row.kind)}</td><td class=num>{row.n}</td>"
         )
         if row.status != "ok":
-            body.append(lead + f'<td colspan="{len(table.columns) + 2}">FAILED: {escape(row.error or "")}</td></tr>')
+            body.append(lead + f'<td colspan="{width + 2}">FAILED: {escape(row.error or "")}</td></tr>')
             continue
         scores = "".join(_score_cell(row, c, best[c.key] if row.block != OWN else None) for c in table.columns)
         body.append(
-            lead + scores + f"<td class=num>{escape(format_speed(row.articles_per_s))}</td>"
-            f"<td class=num>{escape(format_size(row.parameters))}</td></tr>"
+            lead
+            + scores
+            + f"<td class=num>{escape(format_speed(row.articles_per_s))}</td>"
+            + (f"<td class=num>{escape(format_cost(row.cost_usd))}</td>" if cost else "")
+            + f"<td class=num>{escape(format_size(row.parameters))}</td></tr>"
         )
     return body
 
@@ -170,7 +187,9 @@ def leaderboard_html(table: Table, target: str) -> str:
     head = (
         "<tr><th>#</th><th>system</th><th>kind</th><th class=num>n</th>"
         + "".join(f"<th class=num>{escape(c.label)}</th>" for c in table.columns)
-        + "<th class=num>articles/s</th><th class=num>size</th></tr>"
+        + "<th class=num>articles/s</th>"
+        + (f"<th class=num>{escape(COST)}</th>" if has_cost(table) else "")
+        + "<th class=num>size</th></tr>"
     )
     return (
         f'<table class="board" id="leaderboard-{escape(target)}"><thead>{head}</thead>'

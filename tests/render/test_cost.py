@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from bench.config import load_config
 from bench.render.compare import build_comparison
 from bench.render.table import format_cost
 from bench.render.terminal import to_text
+from bench.report import build_report
 from bench.run.execute import execute
 from bench.run.rundir import open_run
 from bench.systems.base import System, register, unregister
@@ -123,6 +125,31 @@ def test_a_run_without_prices_has_no_cost_column_and_compare_adds_it_when_one_ru
     assert "cost $" in lines[0]
     assert f"| {format_cost(_expected_cost())} |" in next(x for x in lines if "| api |" in x)
     assert "| – |" in next(x for x in lines if "| from-file" in x)  # the baseline here: "from-file (baseline)"
+
+
+def _report_board(run_dir: Path) -> tuple[list[str], dict[str, list[str]]]:
+    """The report's headline leaderboard: its header cells and each system's cells (tags stripped)."""
+    html = build_report(open_run(run_dir))
+    board = re.search(r'<table class="board" id="leaderboard-headline">(.*?)</table>', html, re.S).group(1)
+    cells = [
+        [re.sub(r"<[^>]+>", "", c) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", tr)] for tr in board.split("<tr")
+    ]
+    head, *rows = [c for c in cells if c]
+    return head, {r[1]: r for r in rows}
+
+
+def test_the_report_leaderboard_has_the_cost_column_only_when_a_system_has_a_price(tmp_path, priced_run):
+    head, rows = _report_board(priced_run)
+    assert head[-3:] == ["articles/s", "cost $", "size"]
+    assert rows["api"][head.index("cost $")] == format_cost(_expected_cost())
+    assert rows["lead-1"][head.index("cost $")] == "–" and len(rows["lead-1"]) == len(head)
+    assert "Cost: US dollars" in build_report(open_run(priced_run))
+    preds = priced_run / "predictions.jsonl"
+    systems = f"  - {{name: from-file, kind: predictions, path: {preds}, system: api}}"
+    corpus = load_config(priced_run / "config.yaml").corpus.path
+    plain = execute(load_config(_config(tmp_path, Path(corpus), systems, "plain")), output_root=tmp_path / "r2").run_dir
+    head, rows = _report_board(plain)
+    assert "cost $" not in head and head[-2:] == ["articles/s", "size"] and len(rows["from-file"]) == len(head)
 
 
 def test_cost_format():
