@@ -96,6 +96,11 @@ class Metric:
     #: they are batched: a run may then score a large unit in slices (same numbers, bounded memory), and
     #: :meth:`aggregate` gets the values back as floats (None kept)
     item_independent: ClassVar[bool] = False
+    #: True when the metric is cheap CPU work that a worker process may build from ``(type(m), m.config)``
+    #: and run beside the driver (``run.score_workers``; see :mod:`bench.run.score_pool`): no model to
+    #: load N times, no device, no server. Only item-independent metrics are ever sent to workers; the
+    #: side state its :meth:`notes` and :meth:`signature` read must travel with :meth:`take_state`
+    parallel_safe: ClassVar[bool] = False
 
     def __init__(self, config: Any) -> None:
         self.config = config
@@ -131,6 +136,19 @@ class Metric:
         """Warnings about what was scored (e.g. text the tokenizer could not see), for the manifest and
         the table footer; [] by default."""
         return []
+
+    def take_state(self) -> Any:
+        """The side state that :meth:`score` added since the last take (what :meth:`notes` and
+        :meth:`signature` read: languages seen, texts that yield no token, ...), as a picklable snapshot,
+        and forget it. A score worker hands it to the driver after each slice; None: no side state."""
+        return None
+
+    def merge_state(self, state: Any) -> None:
+        """Fold a :meth:`take_state` snapshot of an instance built from the same config into this one, as if
+        this instance had scored those items itself (snapshots are merged in the order the items were
+        scored). The default has no side state: only None is accepted."""
+        if state is not None:
+            raise TypeError(f"metric {self.name!r} has no side state to merge, got {type(state).__name__}")
 
 
 _REGISTRY: dict[str, type[Metric]] = {}

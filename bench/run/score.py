@@ -28,6 +28,7 @@ __all__ = [
     "unit_score_rows",
     "item_independent",
     "score_values",
+    "slice_items",
     "aggregate_rows",
     "SLICE_ROWS",
     "summary_row",
@@ -175,9 +176,14 @@ def item_independent(metrics: Sequence[Metric]) -> bool:
     return all(getattr(m, "item_independent", False) for m in metrics)
 
 
+def slice_items(unit: Unit, rows: Sequence[Any]) -> list[Item]:
+    """What the metrics score for ``rows`` (PredictionRows of ``unit``) when it is scored in slices."""
+    return [Item(r.prediction, (r.article.reference(unit.target) or "",), r.article) for r in rows]
+
+
 def score_values(unit: Unit, rows: Sequence[Any], metrics: Sequence[Metric]) -> list[dict[str, float | None]]:
     """Every metric's per-article values for ``rows`` (PredictionRows of ``unit``), merged per article."""
-    items = [Item(r.prediction, (r.article.reference(unit.target) or "",), r.article) for r in rows]
+    items = slice_items(unit, rows)
     values: list[dict[str, float | None]] = [{} for _ in items]
     for metric in metrics:
         for row, v in zip(values, metric.score(items)):

@@ -1,0 +1,208 @@
+"""Scoring a large unit on the cores the driver has: its slices go to worker processes, values come back in order.
+
+``run.score_workers`` (``auto``: the CPUs this process may use; 1: everything in the driver, as before)
+sizes a :class:`ScorePool`. A unit is scored in slices of ``SLICE_ROWS`` when every metric is
+item-independent (:mod:`bench.run.stream`); when it has two slices or more, the slices of the metrics that
+are ``parallel_safe`` (cheap CPU work: ROUGE, the extras without embeddings) go to the pool, and the driver
+scores the others (models are never loaded once per process) on the same slices meanwhile. Slice ``k`` of
+every unit goes to worker ``k mod N``: the units of a run share their articles, and a worker's caches
+(articles tokenized once, references split once) then serve it again.
+
+The numbers, the files and the notes are those of one process: the same slices are scored by instances of
+the same metrics built from the same configs, the values come back in slice order, and each slice's side
+state (:meth:`~bench.metrics.base.Metric.take_state`) is merged into the driver's instance in that order,
+so notes(), the signature and summary.json do not change. Workers are spawned (a fresh interpreter: safe
+beside torch's threads and Ray's, which a fork would copy in whatever state they are in), started the
+first time a unit can use them, reused for every later unit, and stopped by :meth:`ScorePool.close` (also
+on an error or Ctrl-C, which they ignore; a worker whose driver died leaves by itself). Under the Ray
+executor the pool runs beside the driver on the driver's machine: Ray's workers generate, the driver's
+cores score.
+"""
+
+from __future__ import annotations
+
+import collections
+import logging
+import multiprocessing
+import os
+import pickle
+import queue
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bench.errors import BenchError, MetricError
+from bench.metrics.base import Item, Metric, Values
+from bench.run.generate import Unit
+from bench.run.score import slice_items
+from bench.run.score_worker import worker_main
+
+__all__ = ["ScorePool", "ScoreWorkerError", "parallel_metrics", "slice_values"]
+
+log = logging.getLogger(__name__)
+
+_IN_FLIGHT = 2  # slices queued per worker: one scored, one waiting, so a worker never idles for the driver
+_POLL_S = 0.2  # how often the driver looks whether the worker it waits for is still alive
+_STOP_S = 5.0  # how long close() waits for a worker to leave before it terminates it
+
+
+class ScoreWorkerError(BenchError):
+    """A score worker process stopped without answering (killed, out of memory)."""
+
+
+def parallel_metrics(metrics: Sequence[Metric]) -> list[Metric]:
+    """The metrics a pool may score: item-independent and parallel-safe (the others stay in the driver)."""
+    return [m for m in metrics if getattr(m, "item_independent", False) and getattr(m, "parallel_safe", False)]
+
+
+@dataclass
+class _Worker:
+    process: Any
+    tasks: Any
+    results: Any
+
+
+class ScorePool:
+    """Up to ``processes`` spawned workers scoring slices with ``metrics`` (the driver's instances, which
+    the workers' side state is merged into); see the module docstring. Started with :meth:`ensure`."""
+
+    def __init__(self, metrics: Sequence[Metric], processes: int) -> None:
+        self.metrics = list(metrics)
+        self.processes = processes
+        self._specs = [(type(m), m.config) for m in self.metrics]
+        for metric, spec in zip(self.metrics, self._specs):
+            try:
+                pickle.dumps(spec)
+            except Exception as exc:  # noqa: BLE001
+                raise MetricError(
+                    f"metric {metric.name!r} is parallel_safe but its class or config cannot be sent to a score "
+                    f"worker ({exc}); define it at module level, or set run.score_workers: 1"
+                ) from None
+        self._context = multiprocessing.get_context("spawn")
+        self._workers: list[_Worker] = []
+        self.started = 0  # workers started so far (the most that scored at once)
+
+    def ensure(self, count: int) -> None:
+        """Have ``min(count, processes)`` workers running (started here, once)."""
+        threads = max(1, _cpus() // max(1, self.processes))
+        while len(self._workers) < min(count, self.processes):
+            tasks, results = self._context.Queue(), self._context.Queue()
+            process = self._context.Process(
+                target=worker_main,
+                args=(tasks, results, self._specs, os.getpid(), threads),
+                name=f"bench-score-{len(self._workers)}",
+                daemon=True,  # never outlives the driver's interpreter
+            )
+            process.start()
+            self._workers.append(_Worker(process, tasks, results))
+            self.started = max(self.started, len(self._workers))
+        log.debug("score pool: %d worker(s)", len(self._workers))
+
+    @property
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self._workers]
+
+    def imap(self, slices: Iterable[list[Item]], label: str) -> Iterator[tuple[list[Item], list[list[Values]]]]:
+        """(items, per metric their values) for each slice, in order; each slice's side state is merged into
+        the driver's metrics before it is yielded. ``label`` names the unit in errors. Leaving early (an
+        error here or in the caller) stops the workers: their queues may hold this unit's slices."""
+        if not self._workers:
+            raise RuntimeError("ScorePool.imap before ensure()")
+        pending: collections.deque[tuple[int, list[Item]]] = collections.deque()
+        source, count, sent, finished = iter(slices), len(self._workers), 0, False
+        try:
+            while True:
+                while len(pending) < _IN_FLIGHT * count and (items := next(source, None)) is not None:
+                    self._workers[sent % count].tasks.put((sent, items))  # slice k: worker k mod N, every unit
+                    pending.append((sent, items))
+                    sent += 1
+                if not pending:
+                    finished = True
+                    return
+                index, items = pending.popleft()
+                yield items, self._answer(self._workers[index % count], index, label)
+        finally:
+            if not finished:
+                self.close()
+
+    def _answer(self, worker: _Worker, index: int, label: str) -> list[list[Values]]:
+        """The worker's answer for slice ``index``, its states merged; its error raised; its death a
+        ScoreWorkerError."""
+        while True:
+            try:
+                got, values, states, error = worker.results.get(timeout=_POLL_S)
+                break
+            except queue.Empty:
+                if not worker.process.is_alive():
+                    try:  # an answer may have been on its way when it stopped
+                        got, values, states, error = worker.results.get(timeout=_POLL_S)
+                        break
+                    except queue.Empty:
+                        raise ScoreWorkerError(
+                            f"{label}: score worker {worker.process.name} (pid {worker.process.pid}) stopped with "
+                            f"exit code {worker.process.exitcode} before answering (its error, if any, is above; a "
+                            "script that runs bench needs the `if __name__ == '__main__':` idiom, as workers are "
+                            "spawned; killed or out of memory: fewer run.score_workers); run.score_workers: 1 "
+                            "scores in the driver"
+                        ) from None
+        if error is not None:
+            raise error
+        if got != index:
+            raise RuntimeError(f"{label}: score worker answered slice {got} where slice {index} was due")
+        for metric, state in zip(self.metrics, states):
+            metric.merge_state(state)
+        return values
+
+    def close(self) -> None:
+        """Stop every worker (asked first, terminated after a wait) and free the queues; idempotent."""
+        workers, self._workers = self._workers, []
+        for w in workers:
+            try:
+                w.tasks.put(None)
+            except (OSError, ValueError):
+                pass
+        for w in workers:
+            w.process.join(_STOP_S)
+            if w.process.is_alive():
+                w.process.terminate()
+                w.process.join(_STOP_S)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join()
+            for q in (w.tasks, w.results):
+                q.cancel_join_thread()  # what is still queued is not waited for
+                q.close()
+
+    def __enter__(self) -> ScorePool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def slice_values(
+    unit: Unit, size: int, metrics: Sequence[Metric], pool: ScorePool | None
+) -> Iterator[tuple[int, list[dict[str, float | None]]]]:
+    """(start, per-article values) for each slice of ``size`` rows of ``unit``, in order, each row's keys in
+    metric order as :func:`~bench.run.score.score_values` gives them: the pool's metrics scored by its
+    workers, the others here; every metric here when ``pool`` is None."""
+    pooled = [id(m) for m in pool.metrics] if pool is not None else []
+    local = [m for m in metrics if id(m) not in pooled]
+    slices = (slice_items(unit, unit.rows[s : s + size]) for s in range(0, len(unit.rows), size))
+    if pool is None:
+        answers: Iterator[tuple[list[Item], list[list[Values]]]] = ((items, []) for items in slices)
+    else:  # read to its end: a pool's imap left half-read stops the pool
+        answers = pool.imap(slices, f"{unit.system} on {unit.target}")
+    for k, (items, pooled_values) in enumerate(answers):
+        by_metric = dict(zip(pooled, pooled_values))
+        for metric in local:
+            by_metric[id(metric)] = metric.score(items)
+        values: list[dict[str, float | None]] = [{} for _ in items]
+        for metric in metrics:
+            for row, v in zip(values, by_metric[id(metric)]):
+                row.update(v)  # type: ignore[arg-type]
+        yield k * size, values
+
+
+def _cpus() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
