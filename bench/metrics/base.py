@@ -118,8 +118,10 @@ class Metric:
         resamples = int(getattr(self.config, "bootstrap", 1000))
         seed = int(getattr(self.config, "seed", 12345))
         defined = {}
+        column_of = getattr(values, "column", None)  # a run's kept scores give a column without a dict per row
         for column in self.columns():
-            vals = [float(v) for row in values if (v := row.get(column.key)) is not None and not math.isnan(v)]
+            raw = column_of(column.key) if column_of else [row.get(column.key) for row in values]
+            vals = [float(v) for v in raw if v is not None and not math.isnan(v)]
             if vals:
                 defined[column.key] = vals
         # one call: columns of one length share the resample draws (each interval as its own call gives it)

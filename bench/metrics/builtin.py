@@ -52,7 +52,9 @@ class RougeMetric(Metric):
         """Mean and seeded bootstrap CI of every column, or the engine's own corpus numbers (perl: the script's
         bootstrap average and interval)."""
         if values and not self.rouge.engine_aggregates:
-            return dict(zip(self._keys, self.rouge.bootstrap([[float(row[k]) for row in values] for k in self._keys])))
+            column_of = getattr(values, "column", None)  # a run's kept scores: a column without a dict per row
+            raw = [column_of(k) if column_of else [row[k] for row in values] for k in self._keys]
+            return dict(zip(self._keys, self.rouge.bootstrap([[float(v) for v in col] for col in raw])))  # type: ignore[arg-type]
         scores = [
             {t: Score(*(float(row[f"{t}_{short}"]) for short, _, _ in ROUGE_STATS)) for t in self.rouge.types}
             for row in values
