@@ -241,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         "process counts, e.g. 1,2 (not pinned: the workers need the cores)",
     )
     ap.add_argument("--repeat", type=int, default=1, help="--workers: interleaved rounds of every count (default 1)")
+    ap.add_argument("--slice-rows", type=int, help="--workers: rows per slice instead of SLICE_ROWS (4096)")
     args = ap.parse_args(argv)
     if not args.corpus.exists():
         print(f"corpus not found: {args.corpus}; pass --corpus PATH to the BBC articles.jsonl", file=sys.stderr)
@@ -260,8 +261,13 @@ def main(argv: list[str] | None = None) -> int:
     units = build_units(args.corpus, args.copies, systems, args.targets.split(","))
     pairs = sum(len(u.rows) for u in units)
     if counts:
+        import bench.run.score
+
+        if args.slice_rows:
+            bench.run.score.SLICE_ROWS = args.slice_rows
         print(
-            f"scoring as a run does, in slices, with {args.workers} process(es) ({pinned}, RAYON_NUM_THREADS="
+            f"scoring as a run does, in slices of {bench.run.score.SLICE_ROWS}, with {args.workers} process(es) "
+            f"({pinned}, RAYON_NUM_THREADS="
             f"{os.environ['RAYON_NUM_THREADS']}); package {Path(bench.__file__).resolve().parent}"
         )
         print(
@@ -269,7 +275,13 @@ def main(argv: list[str] | None = None) -> int:
             f"x{args.copies}"
         )
         figures = {
-            "settings": {"copies": args.copies, "pairs": pairs, "units": len(units), "core": pinned},
+            "settings": {
+                "copies": args.copies,
+                "pairs": pairs,
+                "units": len(units),
+                "core": pinned,
+                "slice_rows": bench.run.score.SLICE_ROWS,
+            },
             **compare_workers(args, units, pairs, counts),
         }
         if args.json:

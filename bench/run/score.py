@@ -112,6 +112,8 @@ class ScoreArrays:
     def fill(self, start: int, values: Sequence[Mapping[str, Any]], unit: Unit) -> None:
         """Rows ``start`` … of the per-article values; a value that is not a number is a MetricError."""
         assert self.given is not None, "fill() after finish()"
+        if self._fill_floats(start, values):
+            return
         for i, row in enumerate(values, start):
             for j, key in enumerate(self.keys):
                 v = row.get(key)
@@ -124,6 +126,24 @@ class ScoreArrays:
                     )
                 self.values[i, j] = v
                 self.given[i, j] = True
+
+    def _fill_floats(self, start: int, values: Sequence[Mapping[str, Any]]) -> bool:
+        """:meth:`fill`, a column at a time, when every value is a float or None (the common case); False,
+        having filled only valid values, when one is anything else: fill then checks it row by row."""
+        assert self.given is not None
+        for j, key in enumerate(self.keys):
+            column = [row.get(key) for row in values]
+            kinds = set(map(type, column))
+            if kinds == {float}:
+                self.values[start : start + len(column), j] = column
+                self.given[start : start + len(column), j] = True
+            elif kinds <= {float, type(None)}:
+                at = [i for i, v in enumerate(column, start) if v is not None]
+                self.values[at, j] = [v for v in column if v is not None]
+                self.given[at, j] = True
+            else:
+                return False
+        return True
 
     def rows(self) -> Sequence[dict[str, float | None]]:
         """The values as the per-article mappings a metric's ``aggregate`` takes (floats, None kept)."""
