@@ -16,7 +16,8 @@ beside torch's threads and Ray's, which a fork would copy in whatever state they
 first time a unit can use them, reused for every later unit, and stopped by :meth:`ScorePool.close` (also
 on an error or Ctrl-C, which they ignore; a worker whose driver died leaves by itself). Under the Ray
 executor the pool runs beside the driver on the driver's machine: Ray's workers generate, the driver's
-cores score.
+cores score. As with any spawned process, a worker imports the driver's main module: a script that calls
+:func:`bench.run.execute.execute` needs the ``if __name__ == "__main__":`` idiom (``bench run`` has it).
 """
 
 from __future__ import annotations
