@@ -3,6 +3,7 @@
 
     PYTHONPATH=$PWD python scripts/bench_scoring.py [--copies 10] [--systems lead-1,lead-2,lead-words]
         [--targets headline,standfirst] [--json OUT.json]
+    PYTHONPATH=$PWD python scripts/bench_scoring.py --workers 1,2 [--repeat 2] [--slice-rows 4096] ...
 
 The corpus is the BBC News 2004 set in ../shared (2,127 articles, loaded as ``configs/bbc.yaml`` loads it:
 no dedupe, leakage stripped), replicated ``--copies`` times (10: 21,270 articles). Predictions come from the
@@ -24,6 +25,14 @@ One core: the process is pinned to one CPU and rouge-score-rs to one thread (``R
 ``digest`` hashes every per-article value and every aggregate (repr of the floats, so bit for bit) of the
 ``total`` pass: two package versions with the same digest gave identical numbers. To measure another tree,
 run this script with ``PYTHONPATH`` pointing at it.
+
+``--workers 1,2`` measures instead what a run does with ``run.score_workers``: each unit in slices of
+``SLICE_ROWS`` (:func:`bench.run.score_pool.slice_values`; 2 or more: ROUGE and the extras in a pool of
+that many spawned processes, slice k to worker k mod N), kept as :class:`~bench.run.score.ScoreArrays`,
+then each metric's ``aggregate`` in the driver. The process is not pinned (the workers need the cores);
+the counts are interleaved ``--repeat`` times. Per round: wall seconds and pairs/s, the same without the
+pool's start and the aggregates (the slices alone), CPU seconds of the driver and of the workers, and the
+digest, computed as ``total``'s is: every round must print the one digest (the exit status is 1 if not).
 """
 
 from __future__ import annotations
@@ -168,7 +177,7 @@ def time_sliced(units: list, workers: int) -> dict:
     digest, columns = hashlib.sha256(), columns_of(metrics)
     start, children = _now(), os.times()
     pool = ScorePool(parallel_metrics(metrics), workers) if workers > 1 else None
-    started = aggregating = 0.0
+    started = aggregating = aggregating_cpu = 0.0
     try:
         for unit in units:
             if pool is not None:
@@ -180,9 +189,10 @@ def time_sliced(units: list, workers: int) -> dict:
                 arrays.fill(first, values, unit)
                 for row in values:
                     digest.update(repr(sorted(row.items())).encode())
-            clock = time.perf_counter()
+            clock, cpu_clock = time.perf_counter(), time.process_time()
             aggregates = aggregate_rows(metrics, arrays.rows())
             aggregating += time.perf_counter() - clock
+            aggregating_cpu += time.process_time() - cpu_clock
             for key, iv in sorted(aggregates.items()):
                 digest.update(repr((key, iv.mean, iv.low, iv.high)).encode())
     finally:
@@ -198,6 +208,7 @@ def time_sliced(units: list, workers: int) -> dict:
         "seconds": round(wall, 3),
         "seconds_start": round(started, 3),
         "seconds_aggregate": round(aggregating, 3),  # in the driver, after a unit's slices (not pooled)
+        "cpu_seconds_aggregate": round(aggregating_cpu, 3),
         "cpu_seconds_driver": round(cpu, 3),
         "cpu_seconds_workers": round(workers_cpu, 3),
         "digest": digest.hexdigest()[:16],
@@ -218,7 +229,8 @@ def compare_workers(args: argparse.Namespace, units: list, pairs: int, counts: l
             print(
                 f"round {r} workers {n} (used {figures['processes_used']}): {figures['seconds']:7.2f} s wall "
                 f"{pairs / figures['seconds']:>9,.0f} pairs/s; slices alone {pairs / slices:>9,.0f} pairs/s (less "
-                f"pool start {figures['seconds_start']:.2f} s, aggregates {figures['seconds_aggregate']:.2f} s); CPU driver "
+                f"pool start {figures['seconds_start']:.2f} s, aggregates {figures['seconds_aggregate']:.2f} s, CPU "
+                f"{figures['cpu_seconds_aggregate']:.2f} s); CPU driver "
                 f"{figures['cpu_seconds_driver']:.2f} s + workers {figures['cpu_seconds_workers']:.2f} s; "
                 f"digest {figures['digest']}; load {load}"
             )
