@@ -29,7 +29,7 @@ run this script with ``PYTHONPATH`` pointing at it.
 ``--workers 1,2`` measures instead what a run does with ``run.score_workers``: each unit in slices of
 ``SLICE_ROWS`` (:func:`bench.run.score_pool.slice_values`; 2 or more: ROUGE and the extras in a pool of
 that many spawned processes, slice k to worker k mod N), kept as :class:`~bench.run.score.ScoreArrays`,
-then each metric's ``aggregate`` in the driver. The process is not pinned (the workers need the cores);
+then each metric's ``aggregate`` (pooled: each metric's in a worker of its own). The process is not pinned (the workers need the cores);
 the counts are interleaved ``--repeat`` times. Per round: wall seconds and pairs/s, the same without the
 pool's start and the aggregates (the slices alone), CPU seconds of the driver and of the workers, and the
 digest, computed as ``total``'s is: every round must print the one digest (the exit status is 1 if not).
@@ -170,8 +170,8 @@ def time_sliced(units: list, workers: int) -> dict:
     """Score every unit as a run does (slices of SLICE_ROWS, in a pool of ``workers`` processes when ≥ 2,
     then each metric's aggregate) with fresh metrics: wall seconds (with and without starting the pool), CPU
     seconds of this process and of the workers, the digest of :func:`time_total`, the signatures and notes."""
-    from bench.run.score import SLICE_ROWS, ScoreArrays, aggregate_rows, columns_of
-    from bench.run.score_pool import ScorePool, parallel_metrics, slice_values
+    from bench.run.score import SLICE_ROWS, ScoreArrays, columns_of
+    from bench.run.score_pool import ScorePool, aggregate_values, parallel_metrics, slice_values
 
     metrics = default_metrics()
     digest, columns = hashlib.sha256(), columns_of(metrics)
@@ -190,7 +190,7 @@ def time_sliced(units: list, workers: int) -> dict:
                 for row in values:
                     digest.update(repr(sorted(row.items())).encode())
             clock, cpu_clock = time.perf_counter(), time.process_time()
-            aggregates = aggregate_rows(metrics, arrays.rows())
+            aggregates = aggregate_values(unit, arrays, metrics, pool)
             aggregating += time.perf_counter() - clock
             aggregating_cpu += time.process_time() - cpu_clock
             for key, iv in sorted(aggregates.items()):
@@ -207,7 +207,7 @@ def time_sliced(units: list, workers: int) -> dict:
         "processes_used": used,
         "seconds": round(wall, 3),
         "seconds_start": round(started, 3),
-        "seconds_aggregate": round(aggregating, 3),  # in the driver, after a unit's slices (not pooled)
+        "seconds_aggregate": round(aggregating, 3),  # after a unit's slices (pooled: one metric per worker)
         "cpu_seconds_aggregate": round(aggregating_cpu, 3),
         "cpu_seconds_driver": round(cpu, 3),
         "cpu_seconds_workers": round(workers_cpu, 3),

@@ -172,7 +172,7 @@ class _Rows(Sequence):
         self._a = arrays
 
     def __len__(self) -> int:
-        return len(self._a.hashes)
+        return self._a.values.shape[0]
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):

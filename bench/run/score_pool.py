@@ -6,7 +6,8 @@ item-independent (:mod:`bench.run.stream`); when it has two slices or more, the 
 are ``parallel_safe`` (cheap CPU work: ROUGE, the extras without embeddings) go to the pool, and the driver
 scores the others (models are never loaded once per process) on the same slices meanwhile. Slice ``k`` of
 every unit goes to worker ``k mod N``: the units of a run share their articles, and a worker's caches
-(articles tokenized once, references split once) then serve it again.
+(articles tokenized once, references split once) then serve it again. Once a unit's slices are in, each
+pooled metric's ``aggregate`` (the seeded bootstrap CIs) runs in a worker of its own, at once.
 
 The numbers, the files and the notes are those of one process: the same slices are scored by instances of
 the same metrics built from the same configs, the values come back in slice order, and each slice's side
@@ -28,19 +29,21 @@ import multiprocessing
 import os
 import pickle
 import queue
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from bench.errors import BenchError, MetricError
 from bench.metrics.base import Item, Metric, Values
+from bench.metrics.stats import Interval
 from bench.run.generate import Unit
-from bench.run.score import slice_items
+from bench.run.score import ScoreArrays, aggregate_rows, slice_items
 from bench.run.score_worker import worker_main
 
-__all__ = ["ScorePool", "ScoreWorkerError", "parallel_metrics", "slice_values"]
+__all__ = ["ScorePool", "ScoreWorkerError", "parallel_metrics", "slice_values", "aggregate_values"]
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 _IN_FLIGHT = 2  # slices queued per worker: one scored, one waiting, so a worker never idles for the driver
 _POLL_S = 0.2  # how often the driver looks whether the worker it waits for is still alive
@@ -114,7 +117,7 @@ class ScorePool:
         try:
             while True:
                 while len(pending) < _IN_FLIGHT * count and (items := next(source, None)) is not None:
-                    self._workers[sent % count].tasks.put((sent, items))  # slice k: worker k mod N, every unit
+                    self._workers[sent % count].tasks.put((sent, "score", items))  # slice k: worker k mod N
                     pending.append((sent, items))
                     sent += 1
                 if not pending:
@@ -149,10 +152,23 @@ class ScorePool:
         if error is not None:
             raise error
         if got != index:
-            raise RuntimeError(f"{label}: score worker answered slice {got} where slice {index} was due")
-        for metric, state in zip(self.metrics, states):
+            raise RuntimeError(f"{label}: score worker answered task {got} where task {index} was due")
+        for metric, state in zip(self.metrics, states or ()):
             metric.merge_state(state)
         return values
+
+    def aggregate(self, arrays: ScoreArrays, label: str, meanwhile: Callable[[], T]) -> tuple[list[dict], T]:
+        """Each of the pool's metrics' ``aggregate`` over a unit's ``arrays``, metric i in worker i mod N, while
+        the driver runs ``meanwhile()``: (per metric its corpus numbers, what ``meanwhile`` returned)."""
+        count, shared = len(self._workers), ScoreArrays([], arrays.keys, arrays.values, arrays.given)
+        try:
+            for i in range(len(self.metrics)):
+                self._workers[i % count].tasks.put((i, "aggregate", (i, shared)))
+            here = meanwhile()
+            return [self._answer(self._workers[i % count], i, label) for i in range(len(self.metrics))], here
+        except BaseException:
+            self.close()  # answers may still be queued: these workers cannot serve the next unit
+            raise
 
     def close(self) -> None:
         """Stop every worker (asked first, terminated after a wait) and free the queues; idempotent."""
@@ -203,6 +219,25 @@ def slice_values(
             for row, v in zip(values, by_metric[id(metric)]):
                 row.update(v)  # type: ignore[arg-type]
         yield k * size, values
+
+
+def aggregate_values(
+    unit: Unit, arrays: ScoreArrays, metrics: Sequence[Metric], pool: ScorePool | None
+) -> dict[str, Interval]:
+    """:func:`~bench.run.score.aggregate_rows` of a unit's ``arrays``: the pool's metrics in its workers (each
+    in its own, the bootstraps at once), the others here meanwhile; all here when ``pool`` is None."""
+    if pool is None:
+        return aggregate_rows(metrics, arrays.rows())
+    pooled = [id(m) for m in pool.metrics]
+    local = [m for m in metrics if id(m) not in pooled]
+    remote, here = pool.aggregate(
+        arrays, f"{unit.system} on {unit.target}", lambda: {id(m): m.aggregate(arrays.rows()) for m in local}
+    )
+    by_metric = {**dict(zip(pooled, remote)), **here}
+    out: dict[str, Interval] = {}
+    for metric in metrics:  # in metric order, as aggregate_rows gives them
+        out.update(by_metric[id(metric)])
+    return out
 
 
 def _cpus() -> int:

@@ -1,10 +1,15 @@
 """What runs in a score worker process (:mod:`bench.run.score_pool` starts them, spawned).
 
 A worker builds its metrics once, from the ``(class, config)`` pairs of the driver's parallel-safe metrics,
-then takes tasks from its own queue until it gets None (or the driver is gone): a task is ``(index, items)``,
-one slice of a unit; the answer, on its own result queue, is ``(index, values, states, error)``: per metric
-its values for the items and its :meth:`~bench.metrics.base.Metric.take_state` (what the slice added to
-the side state its notes and signature read), or the exception that scoring raised.
+then takes tasks from its own queue until it gets None (or the driver is gone). A task is ``(index, kind,
+payload)``; the answer, on its own result queue, is ``(index, result, states, error)``:
+
+* ``score``, payload one slice's items: per metric its values for them, and per metric its
+  :meth:`~bench.metrics.base.Metric.take_state` (what the slice added to what its notes and signature read);
+* ``aggregate``, payload ``(metric index, ScoreArrays)`` of a whole unit: that metric's corpus numbers
+  (its ``aggregate`` reads only the values and its config, so any instance gives the driver's), no states;
+
+or the exception the task raised, as ``error``.
 """
 
 from __future__ import annotations
@@ -39,11 +44,15 @@ def worker_main(tasks: Any, results: Any, specs: Sequence[tuple[type, Any]], par
             continue
         if task is None:
             return
-        index, items = task
+        index, kind, payload = task
         try:
             if metrics is None:  # built once, on the first task, so an error reaches the driver as an answer
                 metrics = [cls(config) for cls, config in specs]
-            values = [metric.score(items) for metric in metrics]
+            if kind == "aggregate":
+                which, arrays = payload
+                results.put((index, metrics[which].aggregate(arrays.rows()), None, None))
+                continue
+            values = [metric.score(payload) for metric in metrics]
             results.put((index, values, [metric.take_state() for metric in metrics], None))
         except Exception as exc:  # noqa: BLE001  (any failure goes back to the driver, which raises it)
             results.put((index, None, None, portable_error(exc)))

@@ -32,14 +32,13 @@ from bench.run.rundir import FILES
 from bench.run.score import (
     SLICE_ROWS,
     ScoreArrays,
-    aggregate_rows,
     item_independent,
     score_unit,
     summary_row,
     unit_cost,
     unit_score_rows,
 )
-from bench.run.score_pool import ScorePool, parallel_metrics, slice_values
+from bench.run.score_pool import ScorePool, aggregate_values, parallel_metrics, slice_values
 
 __all__ = ["RunStream", "StreamedRows", "UnitRecord", "prediction_rows", "release_freed_memory"]
 
@@ -156,7 +155,7 @@ class RunStream:
             files["scores"].append(unit_score_rows(unit, rows, part, values))
             clock = time.perf_counter()
         clock = time.perf_counter()
-        aggregates = aggregate_rows(self.metrics, arrays.rows())
+        aggregates = aggregate_values(unit, arrays, self.metrics, pool)
         return arrays.finish(aggregates, seconds + time.perf_counter() - clock)
 
     def _pool_for(self, slices: int) -> ScorePool | None:
