@@ -99,7 +99,8 @@ class Metric:
     #: True when the metric is cheap CPU work that a worker process may build from ``(type(m), m.config)``
     #: and run beside the driver (``run.score_workers``; see :mod:`bench.run.score_pool`): no model to
     #: load N times, no device, no server. Only item-independent metrics are ever sent to workers; the
-    #: side state its :meth:`notes` and :meth:`signature` read must travel with :meth:`take_state`
+    #: side state its :meth:`notes` and :meth:`signature` read must travel with :meth:`take_state`, and
+    #: its :meth:`aggregate` must read only the values and the config (a worker computes it too)
     parallel_safe: ClassVar[bool] = False
 
     def __init__(self, config: Any) -> None:
