@@ -102,17 +102,10 @@ def test_two_workers_give_the_files_summary_notes_and_signatures_of_one_process(
     metrics = "{rouge: {bootstrap: 200, seed: 3}, extra: {}}"
     one = _run(tmp_path, "one", 1, metrics, monkeypatch)
     two = _run(tmp_path, "two", 2, metrics, monkeypatch)
-    for name in ("predictions.jsonl", "scores.jsonl"):
-        assert (one.run_dir / name).read_bytes() == (two.run_dir / name).read_bytes(), name
-    summaries = []
-    for result in (one, two):
-        summary = json.loads((result.run_dir / "summary.json").read_text())
-        for row in summary["rows"]:
-            for timing in ("seconds_score", "seconds_generate", "articles_per_s"):
-                row.pop(timing)
-        summary["corpus"] = summary["corpus"].replace(str(result.run_dir.parents[1]), "<folder>")
-        summaries.append(summary)
-    assert summaries[0] == summaries[1]  # means, CIs, counts, signatures, notes
+    (preds_1, scores_1, summary_1), (preds_2, scores_2, summary_2) = _comparable(one), _comparable(two)
+    assert preds_1 == preds_2 and scores_1 == scores_2  # byte for byte
+    assert summary_1 == summary_2  # means, CIs, counts, signatures, notes
+    summaries = [summary_1, summary_2]
 
     # the notes come from state the workers saw and the driver merged: each kind is there, the same
     assert one.notes == two.notes and len(one.notes) == 2
@@ -125,6 +118,27 @@ def test_two_workers_give_the_files_summary_notes_and_signatures_of_one_process(
     assert manifests[0] == {"score_workers": 1, "processes": 1, "workers_used": 1, "pooled_units": 0}
     assert manifests[1] == {"score_workers": 2, "processes": 2, "workers_used": 2, "pooled_units": 4}
     assert multiprocessing.active_children() == []
+
+
+def _comparable(result) -> tuple[bytes, bytes, dict]:
+    summary = json.loads((result.run_dir / "summary.json").read_text())
+    for row in summary["rows"]:
+        for timing in ("seconds_score", "seconds_generate", "articles_per_s"):
+            row.pop(timing)
+    summary["corpus"] = summary["corpus"].replace(str(result.run_dir.parents[1]), "<folder>")
+    files = [(result.run_dir / name).read_bytes() for name in ("predictions.jsonl", "scores.jsonl")]
+    return files[0], files[1], summary
+
+
+def test_the_perl_engine_gives_one_process_s_numbers_in_workers_too(tmp_path, monkeypatch):
+    """perl: a Python port of ROUGE-1.5.5 (nothing shelled out: parallel-safe), its own bootstrap the aggregate."""
+    engine = "perl"
+    metrics = f"{{rouge: {{engine: {engine}, bootstrap: 100}}, extra: false}}"
+    one = _run(tmp_path, "one", 1, metrics, monkeypatch, corpus="bbc")
+    two = _run(tmp_path, "two", 2, metrics, monkeypatch, corpus="bbc")
+    assert _comparable(one) == _comparable(two)
+    assert f"engine:{engine}-" in two.signature
+    assert json.loads((two.run_dir / "manifest.json").read_text())["scoring"]["workers_used"] == 2
 
 
 @dataclass(frozen=True)
