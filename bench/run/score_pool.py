@@ -127,7 +127,7 @@ class ScorePool:
                 yield items, self._answer(self._workers[index % count], index, label)
         finally:
             if not finished:
-                self.close()
+                self.close(now=True)
 
     def _answer(self, worker: _Worker, index: int, label: str) -> list[list[Values]]:
         """The worker's answer for slice ``index``, its states merged; its error raised; its death a
@@ -167,17 +167,21 @@ class ScorePool:
             here = meanwhile()
             return [self._answer(self._workers[i % count], i, label) for i in range(len(self.metrics))], here
         except BaseException:
-            self.close()  # answers may still be queued: these workers cannot serve the next unit
+            self.close(now=True)  # answers may still be queued: these workers cannot serve the next unit
             raise
 
-    def close(self) -> None:
-        """Stop every worker (asked first, terminated after a wait) and free the queues; idempotent."""
+    def close(self, now: bool = False) -> None:
+        """Stop every worker and free the queues; idempotent. Asked to leave, terminated if still there after
+        a wait; ``now`` (an error, Ctrl-C: slices may still be queued): terminated at once."""
         workers, self._workers = self._workers, []
         for w in workers:
+            if now:
+                w.process.terminate()
+                continue
             try:
                 w.tasks.put(None)
-            except (OSError, ValueError):
-                pass
+            except (OSError, ValueError):  # its queue is already closed
+                w.process.terminate()
         for w in workers:
             w.process.join(_STOP_S)
             if w.process.is_alive():
@@ -193,8 +197,8 @@ class ScorePool:
     def __enter__(self) -> ScorePool:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(now=kind is not None)
 
 
 def slice_values(

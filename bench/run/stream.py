@@ -113,8 +113,8 @@ class RunStream:
     def __enter__(self) -> RunStream:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close_pool()  # first: no worker outlives the run, whatever ended it
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close_pool(now=kind is not None)  # first: no worker outlives the run, whatever ended it
         for files in [self._files, *self._waiting.values()]:
             for appender in files.values():
                 appender.discard()
@@ -177,10 +177,11 @@ class RunStream:
         """The most processes that scored at once: 1 (the driver) unless the pool started."""
         return max(1, self._pool.started) if self._pool is not None else 1
 
-    def close_pool(self) -> None:
-        """Stop the score workers (a later unit would start them again); nothing when none started."""
+    def close_pool(self, now: bool = False) -> None:
+        """Stop the score workers (a later unit would start them again; ``now``: without waiting for queued
+        slices); nothing when none started."""
         if self._pool is not None:
-            self._pool.close()
+            self._pool.close(now)
 
     def _part_files(self, index: int) -> dict[str, JsonlAppender]:
         return {name: JsonlAppender(self.run_dir / f".{FILES[name]}.unit{index}") for name in self._files}
