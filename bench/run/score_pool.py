@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+from bench.article import Article
 from bench.errors import BenchError, MetricError
 from bench.metrics.base import Item, Metric, Values
 from bench.metrics.stats import Interval
@@ -48,6 +49,7 @@ T = TypeVar("T")
 _IN_FLIGHT = 2  # slices queued per worker: one scored, one waiting, so a worker never idles for the driver
 _POLL_S = 0.2  # how often the driver looks whether the worker it waits for is still alive
 _STOP_S = 5.0  # how long close() waits for a worker to leave before it terminates it
+_ARTICLES_KEPT = 20_000  # articles a worker keeps for the next units (each sent once; both sides clear when full)
 
 
 class ScoreWorkerError(BenchError):
@@ -84,6 +86,7 @@ class ScorePool:
                 ) from None
         self._context = multiprocessing.get_context("spawn")
         self._workers: list[_Worker] = []
+        self._sent: list[dict[int, Article]] = []  # per worker, the articles it keeps, by id() (held: ids stay unique)
         self.started = 0  # workers started so far (the most that scored at once)
 
     def ensure(self, count: int) -> None:
@@ -99,6 +102,7 @@ class ScorePool:
             )
             process.start()
             self._workers.append(_Worker(process, tasks, results))
+            self._sent.append({})
             self.started = max(self.started, len(self._workers))
         log.debug("score pool: %d worker(s)", len(self._workers))
 
@@ -117,7 +121,8 @@ class ScorePool:
         try:
             while True:
                 while len(pending) < _IN_FLIGHT * count and (items := next(source, None)) is not None:
-                    self._workers[sent % count].tasks.put((sent, "score", items))  # slice k: worker k mod N
+                    task = (sent, "score", self._pack(sent % count, items))  # slice k: worker k mod N
+                    self._workers[sent % count].tasks.put(task)
                     pending.append((sent, items))
                     sent += 1
                 if not pending:
@@ -128,6 +133,21 @@ class ScorePool:
         finally:
             if not finished:
                 self.close(now=True)
+
+    def _pack(self, k: int, items: list[Item]) -> tuple[list[tuple], dict[int, Article], bool]:
+        """A slice for worker ``k``: (prediction, references, target, article key) per item, the articles it does
+        not keep yet (the units of a run share theirs: each goes to a worker once), and whether it must first
+        forget those it keeps (it keeps at most _ARTICLES_KEPT)."""
+        kept, new = self._sent[k], {}
+        for item in items:
+            if id(item.article) not in kept:
+                new[id(item.article)] = item.article
+        reset = len(kept) + len(new) > _ARTICLES_KEPT
+        if reset:
+            kept.clear()
+            new = {id(item.article): item.article for item in items}
+        kept.update(new)
+        return [(it.prediction, it.references, it.target, id(it.article)) for it in items], new, reset
 
     def _answer(self, worker: _Worker, index: int, label: str) -> list[list[Values]]:
         """The worker's answer for slice ``index``, its states merged; its error raised; its death a
@@ -173,7 +193,7 @@ class ScorePool:
     def close(self, now: bool = False) -> None:
         """Stop every worker and free the queues; idempotent. Asked to leave, terminated if still there after
         a wait; ``now`` (an error, Ctrl-C: slices may still be queued): terminated at once."""
-        workers, self._workers = self._workers, []
+        workers, self._workers, self._sent = self._workers, [], []
         for w in workers:
             if now:
                 w.process.terminate()

@@ -4,7 +4,9 @@ A worker builds its metrics once, from the ``(class, config)`` pairs of the driv
 then takes tasks from its own queue until it gets None (or the driver is gone). A task is ``(index, kind,
 payload)``; the answer, on its own result queue, is ``(index, result, states, error)``:
 
-* ``score``, payload one slice's items: per metric its values for them, and per metric its
+* ``score``, payload one slice's items as ``(rows, articles, reset)``: a row is (prediction, references,
+  target, article key); ``articles`` are those this worker does not keep yet (by key; ``reset``: forget the
+  others first), as the driver's ScorePool keeps count. Answer: per metric its values for them, and per metric its
   :meth:`~bench.metrics.base.Metric.take_state` (what the slice added to what its notes and signature read);
 * ``aggregate``, payload ``(metric index, ScoreArrays)`` of a whole unit: that metric's corpus numbers
   (its ``aggregate`` reads only the values and its config, so any instance gives the driver's), no states;
@@ -35,6 +37,7 @@ def worker_main(tasks: Any, results: Any, specs: Sequence[tuple[type, Any]], par
     os.environ.setdefault("RAYON_NUM_THREADS", str(threads))  # read when its thread pool first starts
     logging.disable(logging.WARNING)  # the driver logs each warning once, when it merges this slice's state
     metrics: list[Any] | None = None
+    articles: dict[int, Any] = {}  # the articles the driver sent, kept for later units
     while True:
         try:
             task = tasks.get(timeout=_POLL_S)
@@ -52,10 +55,22 @@ def worker_main(tasks: Any, results: Any, specs: Sequence[tuple[type, Any]], par
                 which, arrays = payload
                 results.put((index, metrics[which].aggregate(arrays.rows()), None, None))
                 continue
-            values = [metric.score(payload) for metric in metrics]
+            items = _items(payload, articles)
+            values = [metric.score(items) for metric in metrics]
             results.put((index, values, [metric.take_state() for metric in metrics], None))
         except Exception as exc:  # noqa: BLE001  (any failure goes back to the driver, which raises it)
             results.put((index, None, None, portable_error(exc)))
+
+
+def _items(payload: tuple[list[tuple], dict[int, Any], bool], articles: dict[int, Any]) -> list[Any]:
+    """A ``score`` task's items, its new articles added to ``articles`` (after clearing them on ``reset``)."""
+    from bench.metrics.base import Item
+
+    rows, new, reset = payload
+    if reset:
+        articles.clear()
+    articles.update(new)
+    return [Item(prediction, references, articles[key], target) for prediction, references, target, key in rows]
 
 
 def portable_error(exc: BaseException) -> BaseException:

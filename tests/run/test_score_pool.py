@@ -12,6 +12,7 @@ from typing import ClassVar
 
 import pytest
 
+import bench.run.score_pool
 import bench.run.stream
 from bench.config import load_config, parse_config
 from bench.errors import ConfigError, MetricError
@@ -45,17 +46,20 @@ def _greek(text: str) -> str:
 
 
 def _mixed_corpus(path: Path) -> None:
-    """150 real BBC articles: every 5th declared German (English scored as German: a language mismatch), the
+    """150 real BBC articles, a few without headline: every 5th declared German (English scored as German: a language mismatch), the
     others English, of which six in seven are rewritten in fullwidth or Greek letters (texts the tokenizer
     cannot see: most texts yield no token, in two scripts, spread over every slice)."""
     rows = [json.loads(line) for line in BBC.read_text(encoding="utf-8").splitlines()][::14][:150]
     for i, row in enumerate(rows):
+        if i % 13 == 6:  # no headline: the headline units' slices hold other articles than the standfirst ones'
+            row.pop("headline")
         if i % 5 == 0:
             row["language"] = "de"
         elif i % 7:
             rewrite = _fullwidth if i % 2 else _greek
             for key in ("headline", "standfirst", "body"):
-                row[key] = rewrite(row[key])
+                if key in row:
+                    row[key] = rewrite(row[key])
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
 
 
@@ -101,6 +105,8 @@ def _gone(pids: list[int]) -> bool:
 def test_two_workers_give_the_files_summary_notes_and_signatures_of_one_process(tmp_path, monkeypatch):
     metrics = "{rouge: {bootstrap: 200, seed: 3}, extra: {}}"
     one = _run(tmp_path, "one", 1, metrics, monkeypatch)
+    # each worker keeps 40 articles here (20,000 by default): every few slices it forgets them and gets them again
+    monkeypatch.setattr(bench.run.score_pool, "_ARTICLES_KEPT", 40)
     two = _run(tmp_path, "two", 2, metrics, monkeypatch)
     (preds_1, scores_1, summary_1), (preds_2, scores_2, summary_2) = _comparable(one), _comparable(two)
     assert preds_1 == preds_2 and scores_1 == scores_2  # byte for byte
@@ -239,3 +245,32 @@ def test_score_workers_auto_is_the_cpus_this_process_may_use(tmp_path):
     data = {"corpus": {"path": "c.jsonl"}, "systems": [{"name": "lead-1", "kind": "lead", "sentences": 1}]}
     assert parse_config(data).run.score_processes() == len(os.sched_getaffinity(0))  # auto: the default
     assert parse_config({**data, "run": {"score_workers": 3}}).run.score_processes() == 3
+
+
+def test_a_worker_gets_each_article_once_and_again_after_it_forgot_them(monkeypatch):
+    """The driver's bookkeeping (ScorePool._pack) and the worker's (score_worker._items), through pickle as the
+    queue carries them, on slices that overlap: every item comes out with its own article."""
+    import pickle
+
+    from bench.article import Article
+    from bench.metrics.base import Item
+    from bench.run.score_pool import ScorePool
+    from bench.run.score_worker import _items
+
+    monkeypatch.setattr(bench.run.score_pool, "_ARTICLES_KEPT", 20)
+    rows = [json.loads(line) for line in BBC.read_text(encoding="utf-8").splitlines()[:60]]
+    articles = [Article(r["id"], r["body"], r.get("headline"), r.get("standfirst")) for r in rows]
+    pool = ScorePool([], 1)  # no process: only the driver's side of the bookkeeping
+    pool._sent.append({})
+    kept: dict = {}  # the worker's side
+    sent, resets = [], []
+    for start, size in [(0, 16), (0, 16), (8, 16), (10, 8), (30, 16), (0, 30)]:
+        items = [Item(f"prediction {i}", (f"reference {i}",), a, "headline") for i, a in enumerate(articles)]
+        items = items[start : start + size]
+        payload = pickle.loads(pickle.dumps(pool._pack(0, items)))
+        got = _items(payload, kept)
+        assert got == items  # prediction, references, target and the article itself (its fields)
+        sent.append(len(payload[1]))
+        resets.append(payload[2])
+    # 8..23 holds 8 kept articles, but 24 would pass the 20 kept: the worker forgets them all, gets these 16
+    assert sent == [16, 0, 16, 0, 16, 30] and resets == [False, False, True, False, True, True]
