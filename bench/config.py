@@ -11,12 +11,13 @@ systems:
 metrics:                      # one section per registered metric (bench.metrics.base); false = off
   rouge: {engine: auto, stemmer: true}   # see bench.metrics.rouge.RougeConfig
   extra: {semantic: true}               # lengths, compression, novel n-grams, fragments (+ embeddings)
-run: {chunk_size: 64}
+run: {chunk_size: 64, score_workers: auto}
 ```
 """
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,10 +46,25 @@ class RunSettings:
     chunk_size: int = 64  # articles per summarize() call; each chunk is cached as soon as it is done
     executor: Literal["local", "ray"] = "local"  # where chunks are generated (the driver always writes)
     ray: RaySettings = field(default_factory=RaySettings)  # used when executor is ray
+    # processes that score slices of a large unit: auto (the CPUs this process may use) or a number; 1
+    # scores in the driver (bench.run.score_pool); checked in validate, so one line names any mistake
+    score_workers: Any = "auto"
 
     def validate(self, where: str) -> None:
         if self.chunk_size < 1:
             raise ConfigError(f"{where}.chunk_size: must be ≥ 1, got {self.chunk_size}")
+        workers = self.score_workers
+        if workers != "auto" and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+            raise ConfigError(
+                f"{where}.score_workers: expected auto (the CPUs this process may use) or a number of processes "
+                f"≥ 1 (1: score in the driver), got {workers!r}"
+            )
+
+    def score_processes(self) -> int:
+        """``score_workers`` as a number: ``auto`` is the CPUs this process may use (its affinity)."""
+        if self.score_workers != "auto":
+            return int(self.score_workers)
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
     def check_systems(self, names: list[str], where: str) -> None:
         """Every ``ray.resources`` entry names a system of the config."""

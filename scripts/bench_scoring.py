@@ -3,6 +3,7 @@
 
     PYTHONPATH=$PWD python scripts/bench_scoring.py [--copies 10] [--systems lead-1,lead-2,lead-words]
         [--targets headline,standfirst] [--json OUT.json]
+    PYTHONPATH=$PWD python scripts/bench_scoring.py --workers 1,2 [--repeat 2] [--slice-rows 4096] ...
 
 The corpus is the BBC News 2004 set in ../shared (2,127 articles, loaded as ``configs/bbc.yaml`` loads it:
 no dedupe, leakage stripped), replicated ``--copies`` times (10: 21,270 articles). Predictions come from the
@@ -24,6 +25,14 @@ One core: the process is pinned to one CPU and rouge-score-rs to one thread (``R
 ``digest`` hashes every per-article value and every aggregate (repr of the floats, so bit for bit) of the
 ``total`` pass: two package versions with the same digest gave identical numbers. To measure another tree,
 run this script with ``PYTHONPATH`` pointing at it.
+
+``--workers 1,2`` measures instead what a run does with ``run.score_workers``: each unit in slices of
+``SLICE_ROWS`` (:func:`bench.run.score_pool.slice_values`; 2 or more: ROUGE and the extras in a pool of
+that many spawned processes, slice k to worker k mod N), kept as :class:`~bench.run.score.ScoreArrays`,
+then each metric's ``aggregate`` (pooled: each metric's in a worker of its own). The process is not pinned (the workers need the cores);
+the counts are interleaved ``--repeat`` times. Per round: wall seconds and pairs/s, the same without the
+pool's start and the aggregates (the slices alone), CPU seconds of the driver and of the workers, and the
+digest, computed as ``total``'s is: every round must print the one digest (the exit status is 1 if not).
 """
 
 from __future__ import annotations
@@ -157,6 +166,80 @@ def time_total(units: list, per_unit: list[float]) -> tuple[tuple[float, float],
     return (wall, cpu), digest.hexdigest()[:16], [m.signature() for m in metrics]
 
 
+def time_sliced(units: list, workers: int) -> dict:
+    """Score every unit as a run does (slices of SLICE_ROWS, in a pool of ``workers`` processes when ≥ 2,
+    then each metric's aggregate) with fresh metrics: wall seconds (with and without starting the pool), CPU
+    seconds of this process and of the workers, the digest of :func:`time_total`, the signatures and notes."""
+    from bench.run.score import SLICE_ROWS, ScoreArrays, columns_of
+    from bench.run.score_pool import ScorePool, aggregate_values, parallel_metrics, slice_values
+
+    metrics = default_metrics()
+    digest, columns = hashlib.sha256(), columns_of(metrics)
+    start, children = _now(), os.times()
+    pool = ScorePool(parallel_metrics(metrics), workers) if workers > 1 else None
+    started = aggregating = aggregating_cpu = 0.0
+    try:
+        for unit in units:
+            if pool is not None:
+                clock = time.perf_counter()
+                pool.ensure(-(-len(unit.rows) // SLICE_ROWS))
+                started += time.perf_counter() - clock
+            arrays = ScoreArrays.empty([r.article.content_hash for r in unit.rows], columns)
+            for first, values in slice_values(unit, SLICE_ROWS, metrics, pool):
+                arrays.fill(first, values, unit)
+                for row in values:
+                    digest.update(repr(sorted(row.items())).encode())
+            clock, cpu_clock = time.perf_counter(), time.process_time()
+            aggregates = aggregate_values(unit, arrays, metrics, pool)
+            aggregating += time.perf_counter() - clock
+            aggregating_cpu += time.process_time() - cpu_clock
+            for key, iv in sorted(aggregates.items()):
+                digest.update(repr((key, iv.mean, iv.low, iv.high)).encode())
+    finally:
+        used = pool.started if pool is not None else 1
+        if pool is not None:
+            pool.close()  # joined: the workers' CPU time is in os.times() from here
+    wall, cpu = _since(start)
+    after = os.times()
+    workers_cpu = (after.children_user - children.children_user) + (after.children_system - children.children_system)
+    return {
+        "workers": workers,
+        "processes_used": used,
+        "seconds": round(wall, 3),
+        "seconds_start": round(started, 3),
+        "seconds_aggregate": round(aggregating, 3),  # after a unit's slices (pooled: one metric per worker)
+        "cpu_seconds_aggregate": round(aggregating_cpu, 3),
+        "cpu_seconds_driver": round(cpu, 3),
+        "cpu_seconds_workers": round(workers_cpu, 3),
+        "digest": digest.hexdigest()[:16],
+        "signatures": [m.signature() for m in metrics],
+        "notes": [n for m in metrics for n in m.notes()],
+    }
+
+
+def compare_workers(args: argparse.Namespace, units: list, pairs: int, counts: list[int]) -> dict:
+    """``--workers``: :func:`time_sliced` for each count, interleaved ``--repeat`` times, printed and returned."""
+    rounds = []
+    for r in range(args.repeat):
+        for n in counts:
+            figures = time_sliced(units, n)
+            rounds.append({"round": r, **figures})
+            slices = figures["seconds"] - figures["seconds_start"] - figures["seconds_aggregate"]
+            load = " ".join(f"{x:.2f}" for x in os.getloadavg())
+            print(
+                f"round {r} workers {n} (used {figures['processes_used']}): {figures['seconds']:7.2f} s wall "
+                f"{pairs / figures['seconds']:>9,.0f} pairs/s; slices alone {pairs / slices:>9,.0f} pairs/s (less "
+                f"pool start {figures['seconds_start']:.2f} s, aggregates {figures['seconds_aggregate']:.2f} s, CPU "
+                f"{figures['cpu_seconds_aggregate']:.2f} s); CPU driver "
+                f"{figures['cpu_seconds_driver']:.2f} s + workers {figures['cpu_seconds_workers']:.2f} s; "
+                f"digest {figures['digest']}; load {load}"
+            )
+    same = len({(r["digest"], json.dumps([r["signatures"], r["notes"]])) for r in rounds}) == 1
+    digests = ", ".join(sorted({r["digest"] for r in rounds}))
+    print(f"every round gave the same digest, signatures and notes: {same} (digest {digests})")
+    return {"rounds": rounds, "identical": same}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--corpus", type=Path, default=BBC)
@@ -164,6 +247,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--systems", default=",".join(LEADS), help=f"comma-separated, of {', '.join(LEADS)}")
     ap.add_argument("--targets", default="headline,standfirst")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument(
+        "--workers",
+        help="instead of the one-core rows: score as a run does (slices, run.score_workers) with each of these "
+        "process counts, e.g. 1,2 (not pinned: the workers need the cores)",
+    )
+    ap.add_argument("--repeat", type=int, default=1, help="--workers: interleaved rounds of every count (default 1)")
+    ap.add_argument("--slice-rows", type=int, help="--workers: rows per slice instead of SLICE_ROWS (4096)")
     args = ap.parse_args(argv)
     if not args.corpus.exists():
         print(f"corpus not found: {args.corpus}; pass --corpus PATH to the BBC articles.jsonl", file=sys.stderr)
@@ -173,11 +263,42 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         print(f"--systems: unknown {', '.join(unknown)}; known: {', '.join(LEADS)}", file=sys.stderr)
         return 2
-    pinned = _pin_one_core()
+    counts = [int(n) for n in args.workers.split(",")] if args.workers else []
+    if any(n < 1 for n in counts) or args.repeat < 1:
+        print("--workers: process counts ≥ 1, e.g. 1,2; --repeat ≥ 1", file=sys.stderr)
+        return 2
+    pinned = _pin_one_core() if not counts else f"not pinned: {len(os.sched_getaffinity(0))} CPUs"
     import bench
 
     units = build_units(args.corpus, args.copies, systems, args.targets.split(","))
     pairs = sum(len(u.rows) for u in units)
+    if counts:
+        import bench.run.score
+
+        if args.slice_rows:
+            bench.run.score.SLICE_ROWS = args.slice_rows
+        print(
+            f"scoring as a run does, in slices of {bench.run.score.SLICE_ROWS}, with {args.workers} process(es) "
+            f"({pinned}, RAYON_NUM_THREADS="
+            f"{os.environ['RAYON_NUM_THREADS']}); package {Path(bench.__file__).resolve().parent}"
+        )
+        print(
+            f"{len(units)} units ({', '.join(systems)} x {args.targets}), {pairs:,} pairs; corpus {args.corpus} "
+            f"x{args.copies}"
+        )
+        figures = {
+            "settings": {
+                "copies": args.copies,
+                "pairs": pairs,
+                "units": len(units),
+                "core": pinned,
+                "slice_rows": bench.run.score.SLICE_ROWS,
+            },
+            **compare_workers(args, units, pairs, counts),
+        }
+        if args.json:
+            args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+        return 0 if figures["identical"] else 1
     components = time_components(units)
     per_unit: list[float] = []
     total, digest, signatures = time_total(units, per_unit)

@@ -96,6 +96,12 @@ class Metric:
     #: they are batched: a run may then score a large unit in slices (same numbers, bounded memory), and
     #: :meth:`aggregate` gets the values back as floats (None kept)
     item_independent: ClassVar[bool] = False
+    #: True when the metric is cheap CPU work that a worker process may build from ``(type(m), m.config)``
+    #: and run beside the driver (``run.score_workers``; see :mod:`bench.run.score_pool`): no model to
+    #: load N times, no device, no server. Only item-independent metrics are ever sent to workers; the
+    #: side state its :meth:`notes` and :meth:`signature` read must travel with :meth:`take_state`, and
+    #: its :meth:`aggregate` must read only the values and the config (a worker computes it too)
+    parallel_safe: ClassVar[bool] = False
 
     def __init__(self, config: Any) -> None:
         self.config = config
@@ -113,8 +119,10 @@ class Metric:
         resamples = int(getattr(self.config, "bootstrap", 1000))
         seed = int(getattr(self.config, "seed", 12345))
         defined = {}
+        column_of = getattr(values, "column", None)  # a run's kept scores give a column without a dict per row
         for column in self.columns():
-            vals = [float(v) for row in values if (v := row.get(column.key)) is not None and not math.isnan(v)]
+            raw = column_of(column.key) if column_of else [row.get(column.key) for row in values]
+            vals = [float(v) for v in raw if v is not None and not math.isnan(v)]
             if vals:
                 defined[column.key] = vals
         # one call: columns of one length share the resample draws (each interval as its own call gives it)
@@ -131,6 +139,19 @@ class Metric:
         """Warnings about what was scored (e.g. text the tokenizer could not see), for the manifest and
         the table footer; [] by default."""
         return []
+
+    def take_state(self) -> Any:
+        """The side state that :meth:`score` added since the last take (what :meth:`notes` and
+        :meth:`signature` read: languages seen, texts that yield no token, ...), as a picklable snapshot,
+        and forget it. A score worker hands it to the driver after each slice; None: no side state."""
+        return None
+
+    def merge_state(self, state: Any) -> None:
+        """Fold a :meth:`take_state` snapshot of an instance built from the same config into this one, as if
+        this instance had scored those items itself (snapshots are merged in the order the items were
+        scored). The default has no side state: only None is accepted."""
+        if state is not None:
+            raise TypeError(f"metric {self.name!r} has no side state to merge, got {type(state).__name__}")
 
 
 _REGISTRY: dict[str, type[Metric]] = {}

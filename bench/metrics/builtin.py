@@ -7,6 +7,7 @@ A new metric is one module with a ``@register_metric`` class, imported at the en
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from bench.metrics import stats
 from bench.metrics.base import Column, Item, Metric, Values, register_metric
@@ -24,6 +25,9 @@ class RougeMetric(Metric):
     Config = RougeConfig
     enabled_by_default = True
     item_independent = True  # every engine scores each pair on its own (perl's bootstrap is in aggregate)
+    # CPU work in this process, no model: fast (Rust), reference (Python) and perl, a Python port of
+    # ROUGE-1.5.5 (the real script is started only by tests and scripts/bench_perl_engine.py to check it)
+    parallel_safe = True
 
     def __init__(self, config: RougeConfig) -> None:
         super().__init__(config)
@@ -48,7 +52,9 @@ class RougeMetric(Metric):
         """Mean and seeded bootstrap CI of every column, or the engine's own corpus numbers (perl: the script's
         bootstrap average and interval)."""
         if values and not self.rouge.engine_aggregates:
-            return dict(zip(self._keys, self.rouge.bootstrap([[float(row[k]) for row in values] for k in self._keys])))
+            column_of = getattr(values, "column", None)  # a run's kept scores: a column without a dict per row
+            raw = [column_of(k) if column_of else [row[k] for row in values] for k in self._keys]
+            return dict(zip(self._keys, self.rouge.bootstrap([[float(v) for v in col] for col in raw])))  # type: ignore[arg-type]
         scores = [
             {t: Score(*(float(row[f"{t}_{short}"]) for short, _, _ in ROUGE_STATS)) for t in self.rouge.types}
             for row in values
@@ -66,6 +72,12 @@ class RougeMetric(Metric):
         """Text the tokenizer could not see, or text scored as another language than it is written in."""
         return list(self.rouge.warnings())
 
+    def take_state(self) -> dict[str, Any]:
+        return self.rouge.take_state()
+
+    def merge_state(self, state: Any) -> None:
+        self.rouge.merge_state(state)
+
 
 @register_metric("extra")
 class ExtraMetric(Metric):
@@ -79,6 +91,8 @@ class ExtraMetric(Metric):
         self.extra = ExtraMetrics(config)
         # counts per item; sentence embeddings (semantic) are batched, and a batch may change their last bits
         self.item_independent = not config.semantic  # type: ignore[misc]
+        # counts are cheap CPU work; the embedding model is not loaded once per worker process
+        self.parallel_safe = not config.semantic  # type: ignore[misc]
 
     def columns(self) -> list[Column]:
         c = self.config

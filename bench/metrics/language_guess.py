@@ -136,10 +136,12 @@ class _Sample:
     letters: Counter[str] = field(default_factory=Counter)
     words: int = 0
     hits: Counter[str] = field(default_factory=Counter)
+    kept: list[str] = field(default_factory=list)  # the sampled texts, to hand to another LanguageCheck
 
     def add(self, text: str) -> None:
         text = text[:SAMPLE_CHARS]
         self.texts += 1
+        self.kept.append(text)
         letters = self.letters
         letters["LATIN"] += len(text.encode("utf-8", "replace").translate(None, _NOT_ASCII_LETTER))
         if not text.isascii():
@@ -192,6 +194,11 @@ class LanguageCheck:
             sample.add(text)
             if sample.texts >= SAMPLE_TEXTS:
                 break
+
+    def sampled(self) -> dict[str, list[str]]:
+        """The texts sampled so far per language (at most SAMPLE_TEXTS of SAMPLE_CHARS characters each), in
+        the order seen: :meth:`observe` of them on another instance samples what this one did."""
+        return {language: list(sample.kept) for language, sample in self._samples.items()}
 
     def mismatch(self, language: str) -> Mismatch | None:
         """The evidence that texts scored as ``language`` are in another language, or None."""

@@ -239,6 +239,32 @@ class Rouge:
             refs = [[r if "\n" not in r and not search(r) else prep(r) for r in rs] for rs in refs]
         return self._engine.score(predictions, refs, self._tokenizer(lang))
 
+    def take_state(self) -> dict[str, Any]:
+        """What :meth:`score` added since the last take to what :meth:`signature` and :meth:`warnings` read
+        (languages and reference counts seen, texts that yield no token, the references sampled for the
+        language check), as plain data; this instance then forgets it. See :meth:`merge_state`."""
+        state = {
+            "languages": sorted(self._seen_languages),
+            "nrefs": sorted(self._seen_nrefs),
+            "invisible": self.invisible.snapshot(),
+            "sampled": self._language_check.sampled(),
+        }
+        self._seen_languages, self._seen_nrefs = set(), set()
+        self.invisible, self._language_check = InvisibleTexts(), LanguageCheck()
+        return state
+
+    def merge_state(self, state: Mapping[str, Any]) -> None:
+        """Fold in a :meth:`take_state` of one score() call of another instance (same config), as if this one
+        had made the call: the signature, warnings and logged lines are then those of one instance."""
+        call = InvisibleTexts.from_snapshot(state["invisible"], self._probe)
+        for lang, texts in state["sampled"].items():
+            self._language_check.observe(lang, texts)
+        self._seen_languages.update(state["languages"])
+        self._seen_nrefs.update(state["nrefs"])
+        self.invisible_last = call
+        self.invisible.merge(call)
+        self._log_new_warnings(call)
+
     @property
     def language_mismatches(self) -> list[Mismatch]:
         """Languages whose texts (a bounded sample of the references) look like another language."""

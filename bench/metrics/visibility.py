@@ -108,6 +108,16 @@ class InvisibleTexts:
             else:
                 self.groups[lang] = GroupCount(group.probe, group.texts, group.invisible, Counter(group.scripts))
 
+    def snapshot(self) -> list[tuple[str, int, int, list[tuple[str, int]]]]:
+        """The counts as plain data, groups and scripts in their order: (language, texts, invisible,
+        [(script, letters)...]) per group. :meth:`from_snapshot` rebuilds them (the probes stay behind)."""
+        return [(lang, g.texts, g.invisible, list(g.scripts.items())) for lang, g in self.groups.items()]
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Sequence[Any], probe: Callable[[str], Probe]) -> InvisibleTexts:
+        """The counts of :meth:`snapshot`, each group with ``probe(language)``."""
+        return cls({lang: GroupCount(probe(lang), t, n, Counter(dict(s))) for lang, t, n, s in snapshot})
+
     def invisible_in(self, language: str) -> bool:
         """Whether most texts scored as ``language`` are invisible."""
         group = self.groups.get(language)

@@ -102,7 +102,8 @@ def execute(
         write_yaml(run_dir / FILES["config"], _resolved_config(config, limit, metrics))
         order = [(s.name, t.target) for s in systems for t in config.tasks]
         # each unit is scored and written the moment it finishes; only its float scores stay in memory
-        with RunStream(run_dir, metrics, columns_of(metrics), order) as stream:
+        workers = config.run.score_processes()  # processes scoring large units' slices (1: the driver alone)
+        with RunStream(run_dir, metrics, columns_of(metrics), order, score_workers=workers) as stream:
             units, timings, records = _generate(run, systems, output_root, progress, stream.on_unit)
             return _finish(run, stream, units, timings, records)
 
@@ -111,6 +112,7 @@ def _finish(
     run: _Run, stream: RunStream, units: list[Unit], timings: dict[str, dict[str, float]], records: list[dict]
 ) -> RunResult:
     """Put the streamed predictions and scores in place and write the summaries (the manifest last)."""
+    stream.close_pool()  # every unit is scored: the score workers leave before the summaries are written
     for record in stream.records:
         seconds = record.scores.seconds if record.scores else 0
         timings[record.unit.system]["score_s"] = round(timings[record.unit.system].get("score_s", 0.0) + seconds, 3)
@@ -131,7 +133,7 @@ def _finish(
             "rows": summary,
         },
     )
-    manifest = _manifest(run, units, timings, records, signatures, notes)
+    manifest = _manifest(run, units, timings, records, signatures, notes, stream)
     readable = _write_summaries(run.run_dir, manifest, stream)
     write_json(run.run_dir / FILES["manifest"], manifest)
     return RunResult(
@@ -155,6 +157,7 @@ def _manifest(
     records: list[dict],
     signatures: dict[str, str],
     notes: list[str],
+    stream: RunStream,
 ) -> dict[str, Any]:
     corpus, config = run.corpus, run.config
     return {
@@ -194,6 +197,12 @@ def _manifest(
             {"system": u.system, "target": u.target, "error": u.error or ""} for u in units if u.status != "ok"
         ],
         "executor": run.executor,
+        "scoring": {  # how scoring ran (no number depends on it, so no signature names it)
+            "score_workers": config.run.score_workers,
+            "processes": config.run.score_processes(),
+            "workers_used": stream.workers_used,
+            "pooled_units": stream.pooled_units,
+        },
         **environment(),
         "git": run.code,
     }

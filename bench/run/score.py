@@ -28,6 +28,7 @@ __all__ = [
     "unit_score_rows",
     "item_independent",
     "score_values",
+    "slice_items",
     "aggregate_rows",
     "SLICE_ROWS",
     "summary_row",
@@ -111,6 +112,8 @@ class ScoreArrays:
     def fill(self, start: int, values: Sequence[Mapping[str, Any]], unit: Unit) -> None:
         """Rows ``start`` … of the per-article values; a value that is not a number is a MetricError."""
         assert self.given is not None, "fill() after finish()"
+        if self._fill_floats(start, values):
+            return
         for i, row in enumerate(values, start):
             for j, key in enumerate(self.keys):
                 v = row.get(key)
@@ -123,6 +126,24 @@ class ScoreArrays:
                     )
                 self.values[i, j] = v
                 self.given[i, j] = True
+
+    def _fill_floats(self, start: int, values: Sequence[Mapping[str, Any]]) -> bool:
+        """:meth:`fill`, a column at a time, when every value is a float or None (the common case); False,
+        having filled only valid values, when one is anything else: fill then checks it row by row."""
+        assert self.given is not None
+        for j, key in enumerate(self.keys):
+            column = [row.get(key) for row in values]
+            kinds = set(map(type, column))
+            if kinds == {float}:
+                self.values[start : start + len(column), j] = column
+                self.given[start : start + len(column), j] = True
+            elif kinds <= {float, type(None)}:
+                at = [i for i, v in enumerate(column, start) if v is not None]
+                self.values[at, j] = [v for v in column if v is not None]
+                self.given[at, j] = True
+            else:
+                return False
+        return True
 
     def rows(self) -> Sequence[dict[str, float | None]]:
         """The values as the per-article mappings a metric's ``aggregate`` takes (floats, None kept)."""
@@ -151,7 +172,7 @@ class _Rows(Sequence):
         self._a = arrays
 
     def __len__(self) -> int:
-        return len(self._a.hashes)
+        return self._a.values.shape[0]
 
     def __getitem__(self, i: Any) -> Any:
         if isinstance(i, slice):
@@ -166,6 +187,14 @@ class _Rows(Sequence):
             for vals, given in zip(self._a.values[start:end].tolist(), self._a.given[start:end].tolist()):  # type: ignore[index]
                 yield self._row(vals, given)
 
+    def column(self, key: str) -> list[float | None]:
+        """``[row.get(key) for row in self]`` without a dict per row: what an aggregate reads, column by column."""
+        if key not in self._a.keys:
+            return [None] * len(self)
+        j = self._a.keys.index(key)
+        values, given = self._a.values[:, j].tolist(), self._a.given[:, j]  # type: ignore[index]
+        return values if given.all() else [v if g else None for v, g in zip(values, given.tolist())]
+
     def _row(self, vals: list[float], given: list[bool]) -> dict[str, float | None]:
         return {k: (v if g else None) for k, v, g in zip(self._a.keys, vals, given)}
 
@@ -175,9 +204,14 @@ def item_independent(metrics: Sequence[Metric]) -> bool:
     return all(getattr(m, "item_independent", False) for m in metrics)
 
 
+def slice_items(unit: Unit, rows: Sequence[Any]) -> list[Item]:
+    """What the metrics score for ``rows`` (PredictionRows of ``unit``) when it is scored in slices."""
+    return [Item(r.prediction, (r.article.reference(unit.target) or "",), r.article) for r in rows]
+
+
 def score_values(unit: Unit, rows: Sequence[Any], metrics: Sequence[Metric]) -> list[dict[str, float | None]]:
     """Every metric's per-article values for ``rows`` (PredictionRows of ``unit``), merged per article."""
-    items = [Item(r.prediction, (r.article.reference(unit.target) or "",), r.article) for r in rows]
+    items = slice_items(unit, rows)
     values: list[dict[str, float | None]] = [{} for _ in items]
     for metric in metrics:
         for row, v in zip(values, metric.score(items)):

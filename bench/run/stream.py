@@ -32,14 +32,13 @@ from bench.run.rundir import FILES
 from bench.run.score import (
     SLICE_ROWS,
     ScoreArrays,
-    aggregate_rows,
     item_independent,
     score_unit,
-    score_values,
     summary_row,
     unit_cost,
     unit_score_rows,
 )
+from bench.run.score_pool import ScorePool, aggregate_values, parallel_metrics, slice_values
 
 __all__ = ["RunStream", "StreamedRows", "UnitRecord", "prediction_rows", "release_freed_memory"]
 
@@ -89,11 +88,22 @@ def prediction_rows(unit: Unit, rows: Sequence[Any], hashes: Sequence[str]) -> I
 
 class RunStream:
     """Scores and writes each finished unit of a run (see the module docstring). ``order``: every
-    (system, target) the run will deliver, in the order the files list them. Use in a ``with`` block:
-    leaving it without :meth:`commit` removes the temp files."""
+    (system, target) the run will deliver, in the order the files list them; ``score_workers``: processes
+    that may score the slices of a large unit (:mod:`bench.run.score_pool`; 1: all in this process). Use in
+    a ``with`` block: leaving it without :meth:`commit` removes the temp files and stops the workers."""
 
-    def __init__(self, run_dir: Path, metrics: Sequence[Metric], columns: Sequence[Column], order: Sequence[tuple]):
+    def __init__(
+        self,
+        run_dir: Path,
+        metrics: Sequence[Metric],
+        columns: Sequence[Column],
+        order: Sequence[tuple],
+        score_workers: int = 1,
+    ):
         self.run_dir, self.metrics, self.columns = run_dir, list(metrics), list(columns)
+        self.score_workers = score_workers  # processes that may score slices (bench.run.score_pool); 1: here
+        self._pool: ScorePool | None = None
+        self.pooled_units = 0  # units whose slices the pool scored
         self._order = {key: i for i, key in enumerate(order)}
         self._records: list[UnitRecord | None] = [None] * len(order)
         self._files = {name: JsonlAppender(run_dir / FILES[name]) for name in ("predictions", "scores")}
@@ -103,7 +113,8 @@ class RunStream:
     def __enter__(self) -> RunStream:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close_pool(now=kind is not None)  # first: no worker outlives the run, whatever ended it
         for files in [self._files, *self._waiting.values()]:
             for appender in files.values():
                 appender.discard()
@@ -134,18 +145,43 @@ class RunStream:
             files["predictions"].append(prediction_rows(unit, unit.rows, hashes))
             files["scores"].append(unit_score_rows(unit, unit.rows, hashes, scored.values))  # type: ignore[union-attr]
             return arrays.finish(scored.aggregates, scored.seconds)  # type: ignore[union-attr]
-        seconds = 0.0
-        for start in range(0, len(unit.rows), SLICE_ROWS):
+        seconds, clock = 0.0, time.perf_counter()
+        pool = self._pool_for(-(-len(unit.rows) // SLICE_ROWS))
+        for start, values in slice_values(unit, SLICE_ROWS, self.metrics, pool):  # each slice's values in order
+            seconds += time.perf_counter() - clock  # scoring, or waiting for the pool (which scores on meanwhile)
             rows, part = unit.rows[start : start + SLICE_ROWS], hashes[start : start + SLICE_ROWS]
-            clock = time.perf_counter()
-            values = score_values(unit, rows, self.metrics)
-            seconds += time.perf_counter() - clock
             arrays.fill(start, values, unit)
             files["predictions"].append(prediction_rows(unit, rows, part))
             files["scores"].append(unit_score_rows(unit, rows, part, values))
+            clock = time.perf_counter()
         clock = time.perf_counter()
-        aggregates = aggregate_rows(self.metrics, arrays.rows())
+        aggregates = aggregate_values(unit, arrays, self.metrics, pool)
         return arrays.finish(aggregates, seconds + time.perf_counter() - clock)
+
+    def _pool_for(self, slices: int) -> ScorePool | None:
+        """The score pool when it gains: ``score_workers`` ≥ 2, a unit of two slices or more and a metric it
+        may score (started the first time, grown to ``min(slices, score_workers)`` processes)."""
+        if self.score_workers < 2 or slices < 2:
+            return None
+        if self._pool is None:
+            metrics = parallel_metrics(self.metrics)
+            if not metrics:
+                return None
+            self._pool = ScorePool(metrics, self.score_workers)
+        self._pool.ensure(slices)
+        self.pooled_units += 1
+        return self._pool
+
+    @property
+    def workers_used(self) -> int:
+        """The most processes that scored at once: 1 (the driver) unless the pool started."""
+        return max(1, self._pool.started) if self._pool is not None else 1
+
+    def close_pool(self, now: bool = False) -> None:
+        """Stop the score workers (a later unit would start them again; ``now``: without waiting for queued
+        slices); nothing when none started."""
+        if self._pool is not None:
+            self._pool.close(now)
 
     def _part_files(self, index: int) -> dict[str, JsonlAppender]:
         return {name: JsonlAppender(self.run_dir / f".{FILES[name]}.unit{index}") for name in self._files}

@@ -341,3 +341,38 @@ def test_perl_engine_through_rouge_matches_the_perl_script(tmp_path, settings: d
             (a.precision.low, a.recall.low, a.f1.low),
             (a.precision.high, a.recall.high, a.f1.high),
         ) == run.interval[t]
+
+
+def test_state_taken_per_call_and_merged_elsewhere_gives_one_instance_s_signature_and_warnings():
+    """What a score worker does: score a slice, take_state(); the driver merges each slice's state in order.
+    Mixed input: English, English declared German (a language mismatch), and a majority of texts in Greek
+    or CJK letters that rouge-score's tokenizer cannot see (the warning, which names a script)."""
+    preds, refs = random_pairs(90, seed=11)
+    langs = ["en"] * 90
+    for i in range(90):
+        if i % 9 == 0:
+            langs[i] = "de"
+        elif i % 5:  # two scripts, so which one the warning names depends on the sample of each call
+            letters = (0x3B1, 25) if i % 2 else (0x4E00, 500)
+            preds[i], refs[i] = (
+                "".join(chr(letters[0] + ord(c) % letters[1]) if c.isalnum() else c for c in t)
+                for t in (preds[i], refs[i])
+            )
+    whole, worker, driver = Rouge(), Rouge(), Rouge()
+    for start in range(0, 90, 7):
+        part = slice(start, start + 7)
+        whole.score(preds[part], refs[part], languages=langs[part])
+        worker.score(preds[part], refs[part], languages=langs[part])
+        driver.merge_state(worker.take_state())
+    assert (
+        len(whole.warnings()) == 2
+        and "yield no token" in whole.warnings()[0]
+        and "'de' look like" in whole.warnings()[1]
+    )
+    assert driver.warnings() == whole.warnings()
+    assert driver.signature() == whole.signature() and "|lang:de,en|" in whole.signature()
+    assert driver.invisible.snapshot() == whole.invisible.snapshot()
+    assert driver.invisible_last.snapshot() == whole.invisible_last.snapshot()
+    assert driver.language_mismatches == whole.language_mismatches
+    # the worker kept nothing: its next slice's state is that slice's alone
+    assert worker.take_state() == {"languages": [], "nrefs": [], "invisible": [], "sampled": {}}

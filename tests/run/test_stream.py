@@ -286,3 +286,26 @@ def test_scoring_in_slices_gives_the_files_and_numbers_of_scoring_whole_units(
     assert len(read_jsonl(tmp_path / "slices" / "scores.jsonl")) == sum(
         1 for _ in (tmp_path / "slices" / "predictions.jsonl").open()
     )
+
+
+def test_kept_arrays_fill_by_column_and_aggregates_over_them_equal_those_over_the_rows(tmp_path, kinds, config_path):
+    from bench.run.score import ScoreArrays, aggregate_rows, score_values
+
+    config = load_config(config_path)
+    unit = _units(config)[0]
+    metrics = config.build_metrics()  # rouge and the extras
+    values = score_values(unit, unit.rows, metrics)
+    values[3]["compression"], values[5]["compression"], values[7]["novel_1gram"] = None, math.nan, None  # holes
+    arrays = ScoreArrays.empty([r.article.content_hash for r in unit.rows], columns_of(metrics))
+    arrays.fill(0, values, unit)
+    # a column of ints takes the checked row-by-row path: the same arrays
+    slow = ScoreArrays.empty(arrays.hashes, columns_of(metrics))
+    slow.fill(0, [{**row, "pred_words": int(row["pred_words"])} for row in values], unit)
+    assert slow.values.tobytes() == arrays.values.tobytes() and (slow.given == arrays.given).all()
+    assert arrays.given[3, arrays.keys.index("compression")] == False  # noqa: E712  (None: no value)
+    assert arrays.given[5, arrays.keys.index("compression")] == True  # noqa: E712  (NaN: a value, as written)
+    rows = arrays.rows()
+    for key in arrays.keys:  # a column without a dict per row: what the rows give (repr: NaN is NaN)
+        assert repr(rows.column(key)) == repr([row.get(key) for row in values])
+    assert rows.column("no-such-key") == [None] * len(values)
+    assert aggregate_rows(metrics, rows) == aggregate_rows(metrics, values)  # bit for bit
