@@ -5,7 +5,7 @@ into its blocked layout is faster on the same numbers (MiniLM on a 2-core AMD EP
 hidden states within 1e-5 of ``nn.Linear``'s — float32 sums in another order). :func:`pack_linears` swaps every
 ``nn.Linear`` of a model for a :class:`PackedLinear` after checking, on one input, that the op exists in this
 torch build and gives ``nn.Linear``'s result; otherwise the model is left as it was. Packed layers have no
-gradient: use them under ``torch.inference_mode()``. Imports torch: import this module only where torch is used.
+gradient: use them under ``torch.inference_mode()``; a packed model pickles and deep-copies. Imports torch: import this module only where torch is used.
 """
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ class PackedLinear(torch.nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.ops.mkldnn._linear_pointwise(x, self.weight, self.bias, "none", [], "")
+
+    def __getstate__(self) -> dict:
+        """Pickled and deep-copied with the plain weight (a packed tensor has no storage to copy)."""
+        return {**self.__dict__, "weight": self.weight.to_dense()}
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__({**state, "weight": torch.ops.mkldnn._reorder_linear_weight(state["weight"], None)})
 
 
 def _usable() -> bool:

@@ -42,6 +42,21 @@ def test_one_layer_equals_x_w_plus_b() -> None:
     assert y.tolist() == [[6.25, -2.5], [-0.75, -4.0]]
 
 
+@needs_onednn
+def test_a_packed_model_pickles_and_deep_copies() -> None:
+    import copy
+    import pickle
+
+    model = _model().eval()
+    pack_linears(model)
+    x = torch.randn(2, 3, 24, generator=torch.Generator().manual_seed(2))
+    with torch.inference_mode():
+        expected = model(x).clone()
+        for other in (copy.deepcopy(model), pickle.loads(pickle.dumps(model))):
+            assert torch.equal(other(x), expected)
+            assert all(m.weight.is_mkldnn for m in other.modules() if isinstance(m, PackedLinear))
+
+
 def test_models_it_cannot_pack_are_left_as_they_were() -> None:
     double = _model().double()
     assert pack_linears(double) == 0
