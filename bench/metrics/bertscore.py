@@ -115,7 +115,8 @@ class _Encoder:
             )
         blocks = getattr(getattr(model, "encoder", None), "layer", None)
         if isinstance(blocks, torch.nn.ModuleList) and len(blocks) == n_layers and self.layer < n_layers:
-            model.encoder.layer = blocks[: self.layer]  # as bert-score: the layers above are never run
+            # as bert-score: the layers above are never run (one kept for layer 0: hidden states come from layers)
+            model.encoder.layer = blocks[: max(self.layer, 1)]
         self.model = model.to(config.device).eval()
         self.device = config.device
         if self.device == "cpu":

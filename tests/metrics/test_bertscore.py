@@ -84,7 +84,7 @@ def _theirs(
     return [x for row in zip(p.tolist(), r.tolist(), f.tolist()) for x in row]
 
 
-@pytest.mark.parametrize("layer", [1, 3])
+@pytest.mark.parametrize("layer", [0, 1, 3])
 @pytest.mark.parametrize("idf", [False, True])
 def test_equals_bert_score_on_a_tiny_model(tiny_bert: Path, layer: int, idf: bool) -> None:
     ours = _ours(str(tiny_bert), CANDS, REFS, layer=layer, idf=idf, batch_size=2)
@@ -117,6 +117,7 @@ def test_cpu_encoder_runs_packed_linears_and_only_the_layers_it_reads(tiny_bert:
 
     encoder = create_metric("bertscore", {"model": str(tiny_bert), "layer": 2}, "t").encoder
     assert len(encoder.model.encoder.layer) == 2
+    assert len(create_metric("bertscore", {"model": str(tiny_bert), "layer": 0}, "t").encoder.model.encoder.layer) == 1
     assert not any(type(m) is torch.nn.Linear for m in encoder.model.modules())
     assert any(isinstance(m, PackedLinear) for m in encoder.model.modules())
 
