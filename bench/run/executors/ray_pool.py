@@ -159,7 +159,8 @@ class ActorPool:
         """No more chunks for ``actor`` until Ray has restarted it and it has loaded again (if ever)."""
         if self.ready.pop(actor, None) is not None:
             log.warning("a ray worker was lost (%s); its chunks go to the others", _died(exc).error)
-            self.pending_loads[actor.load.remote()] = actor
+            # retried for as long as Ray restarts the actor: it answers once back, or fails once dead for good
+            self.pending_loads[actor.load.options(max_task_retries=-1).remote()] = actor
 
     def close(self) -> dict[str, Any]:
         """Stop every actor; returns their run_stats summed (from those still alive)."""
