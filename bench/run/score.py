@@ -169,6 +169,13 @@ class _Rows(Sequence):
     def _row(self, vals: list[float], given: list[bool]) -> dict[str, float | None]:
         return {k: (v if g else None) for k, v, g in zip(self._a.keys, vals, given)}
 
+    def column(self, key: str) -> np.ndarray:
+        """The values of column ``key`` that were given (not None), in row order, as one float64 array: what
+        ``[row[key] for row in rows if row[key] is not None]`` holds, without a Python float per value
+        (200,000 articles × 22 columns of those took ~130 MB while a unit was aggregated)."""
+        j = self._a.keys.index(key)
+        return self._a.values[:, j][self._a.given[:, j]]  # type: ignore[index]
+
 
 def item_independent(metrics: Sequence[Metric]) -> bool:
     """Whether every metric scores each item on its own (so a unit may be scored in slices, same numbers)."""
