@@ -4,16 +4,21 @@
     python scripts/bench_memory.py [--articles 21270] [--systems 3] [--keep DIR]
 
 The corpus is the shared BBC file (2,127 articles) repeated until it has ``--articles`` rows; copy k > 0 gets
-ids ``<id>~k`` and a last body paragraph ``(replica k)``, so every article has its own content hash (the
-prediction cache does not collapse them) while the lead systems predict what they predict on the original.
+ids ``<id>~k`` and a last body paragraph ``(replica k of <id>)``, so every article has its own content hash
+(the prediction cache does not collapse them) while the lead systems predict what they predict on the
+original. (Until this was so, the paragraph read ``(replica k)``: a line repeated in 2,127 bodies, which the
+boilerplate pass removes, so the copies were the originals again — 2,127 distinct articles, whatever
+``--articles`` said, and figures measured that way are not comparable with these.)
 Settings: lead-1, lead-2, lead-words (``--systems`` takes the first N) × headline, standfirst; metrics
 ``rouge: {engine: fast}`` plus the default ``extra``; ``dedupe: false``; a fresh output folder (empty
 cache) in a temp dir, removed afterwards unless ``--keep``.
 
 Each measurement runs in a fresh subprocess so nothing of the parent (or of writing the corpus) counts:
-``corpus`` loads the corpus only and reports what holding it costs (RSS after − before); ``run`` calls
+``corpus`` loads the corpus only and reports what holding it costs (RSS after − before, once freed memory is
+handed back as ``execute`` does after loading; before that was so, this figure included whatever of the
+load's freed temporaries the allocator kept); ``run`` calls
 ``execute`` and reports the peak RSS (``ru_maxrss``) and a sampling thread's peak (every 50 ms). Printed:
-the peak in MB split into imports, the corpus and the rest, predictions, MB per 100k predictions (with and
+the peak in MiB (2**20 bytes; with decimal GB beside it) split into imports, the corpus and the rest, predictions, MiB per 100k predictions (with and
 without the corpus), with the settings. Runs against whichever ``bench`` is on
 ``PYTHONPATH`` (e.g. ``PYTHONPATH=/work/main`` for the code before streaming).
 """
@@ -59,8 +64,8 @@ def write_corpus(path: Path, articles: int) -> None:
             k, row = divmod(i, len(base))
             rec = json.loads(base[row])
             if k:
+                rec["body"] = f"{rec['body']}\n\n(replica {k} of {rec['id']})"
                 rec["id"] = f"{rec['id']}~{k}"
-                rec["body"] = f"{rec['body']}\n\n(replica {k})"
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
@@ -93,6 +98,7 @@ def child(mode: str, config_path: Path, output: Path) -> dict:
     from bench.config import load_config
     from bench.corpus.load import load_corpus
     from bench.run.execute import execute
+    from bench.run.stream import release_freed_memory
 
     config = load_config(config_path)
     config.build_metrics()  # imports what scoring imports, so "after imports" is the floor of a run
@@ -100,7 +106,10 @@ def child(mode: str, config_path: Path, output: Path) -> dict:
     if mode == "corpus":
         before = _rss_mb()
         corpus = load_corpus(config.corpus, config.base_dir)
-        return {"articles": len(corpus.articles), "corpus_mb": _rss_mb() - before, "load_peak_mb": _peak_mb()}
+        release_freed_memory()  # as execute() does after loading: the load's freed temporaries are not held
+        held = _rss_mb() - before
+        distinct = len({a.content_hash for a in corpus.articles})  # after measuring: the hashes are cached
+        return {"articles": len(corpus.articles), "distinct": distinct, "corpus_mb": held, "load_peak_mb": _peak_mb()}
     sampler = _Sampler()
     sampler.start()
     t0 = time.perf_counter()
@@ -153,21 +162,23 @@ def main(argv: list[str] | None = None) -> int:
     n = run["predictions"]
     rest = run["peak_mb"] - run["start_mb"] - corpus["corpus_mb"]
     print(
-        f"settings: {args.articles} articles (BBC ×{args.articles / 2127:.2f}, replicated), "
+        f"settings: {args.articles} articles (BBC ×{args.articles / 2127:.2f}, replicated; "
+        f"{corpus['distinct']} distinct contents), "
         f"{args.systems} lead systems × headline, standfirst; rouge engine fast + extra; no cache reuse; "
         f"bench from {Path(bench.__file__).parent.parent}; {os.cpu_count()} CPUs (shared, loaded by other jobs)"
     )
     print(f"signature: {run['signature']}")
     print(f"predictions: {n} ({run['failures']} failed units), run took {run['seconds']:.1f} s")
     print(
-        f"driver peak RSS: {run['peak_mb']:.0f} MB (ru_maxrss; sampled every 50 ms: {run['sampled_peak_mb']:.0f} MB) "
-        f"= {run['start_mb']:.0f} MB after imports + {corpus['corpus_mb']:.0f} MB the corpus holds (loading it alone "
-        f"peaks at {corpus['load_peak_mb']:.0f} MB) + {rest:.0f} MB the rest"
+        f"driver peak RSS: {run['peak_mb']:.0f} MiB = {run['peak_mb'] * 2**20 / 1e9:.3f} GB "
+        f"(ru_maxrss; sampled every 50 ms: {run['sampled_peak_mb']:.0f} MiB) "
+        f"= {run['start_mb']:.0f} MiB after imports + {corpus['corpus_mb']:.0f} MiB the corpus holds (loading it alone "
+        f"peaks at {corpus['load_peak_mb']:.0f} MiB) + {rest:.0f} MiB the rest"
     )
     if n:
         print(
-            f"per 100k predictions: {(run['peak_mb'] - run['start_mb']) / n * 1e5:.0f} MB above imports, "
-            f"{rest / n * 1e5:.0f} MB without the corpus"
+            f"per 100k predictions: {(run['peak_mb'] - run['start_mb']) / n * 1e5:.0f} MiB above imports, "
+            f"{rest / n * 1e5:.0f} MiB without the corpus"
         )
     return 0
 

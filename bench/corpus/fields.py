@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from bench.typed import suggest
 __all__ = ["RecordMapper", "Surrogate", "find_surrogate", "normalize_body", "check_body_length"]
 
 _JSON_SCALARS = (str, int, float, bool, type(None))
+_SHARED = ("language", "source", "category", "date")  # fields whose values repeat: interned
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ESCAPED_BYTE = re.compile(r"[\udc80-\udcff]")  # an undecodable byte under errors="surrogateescape"
 
@@ -211,6 +213,9 @@ class RecordMapper:
             raise RowError(f"missing or empty body (column {self.columns['body']!r})")
         check_body_length(body, self.max_body_chars)
         meta = self._meta(rec)
+        for name in _SHARED:  # a few values repeated over the corpus: one string each, not one per article
+            if values[name] is not None:
+                values[name] = sys.intern(values[name])
         return Article(
             id=values.pop("id") or default_id,
             body=body,

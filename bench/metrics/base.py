@@ -22,6 +22,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+import numpy as np
+
 from bench.article import Article
 from bench.errors import ConfigError
 from bench.metrics import stats
@@ -36,6 +38,7 @@ __all__ = [
     "metric_registry",
     "create_metric",
     "default_metrics",
+    "column_values",
 ]
 
 #: a metric's per-article values: numbers under its column keys; text under other keys (e.g. the LLM
@@ -118,12 +121,10 @@ class Metric:
         95% CI (``Config.bootstrap`` resamples and ``Config.seed`` when the config has them)."""
         resamples = int(getattr(self.config, "bootstrap", 1000))
         seed = int(getattr(self.config, "seed", 12345))
-        defined = {}
-        column_of = getattr(values, "column", None)  # a run's kept scores give a column without a dict per row
+        defined: dict[str, Any] = {}
         for column in self.columns():
-            raw = column_of(column.key) if column_of else [row.get(column.key) for row in values]
-            vals = [float(v) for v in raw if v is not None and not math.isnan(v)]
-            if vals:
+            vals = column_values(values, column.key)
+            if len(vals):
                 defined[column.key] = vals
         # one call: columns of one length share the resample draws (each interval as its own call gives it)
         return dict(zip(defined, stats.bootstrap_cis(list(defined.values()), n=resamples, seed=seed)))
@@ -155,6 +156,17 @@ class Metric:
 
 
 _REGISTRY: dict[str, type[Metric]] = {}
+
+
+def column_values(values: Sequence[Mapping[str, float | None]], key: str) -> Sequence[float]:
+    """Column ``key`` of per-article ``values`` without the None and NaN ones, in order. The run hands
+    :meth:`Metric.aggregate` a view of its score arrays that gives the column as one float64 array (no Python
+    float per value); any other sequence of mappings is read row by row."""
+    column = getattr(values, "column", None)
+    if column is not None:
+        arr = column(key)
+        return arr[~np.isnan(arr)]
+    return [float(v) for row in values if (v := row.get(key)) is not None and not math.isnan(v)]
 
 
 def register_metric(name: str) -> Callable[[type[Metric]], type[Metric]]:

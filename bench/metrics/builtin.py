@@ -52,9 +52,7 @@ class RougeMetric(Metric):
         """Mean and seeded bootstrap CI of every column, or the engine's own corpus numbers (perl: the script's
         bootstrap average and interval)."""
         if values and not self.rouge.engine_aggregates:
-            column_of = getattr(values, "column", None)  # a run's kept scores: a column without a dict per row
-            raw = [column_of(k) if column_of else [row[k] for row in values] for k in self._keys]
-            return dict(zip(self._keys, self.rouge.bootstrap([[float(v) for v in col] for col in raw])))  # type: ignore[arg-type]
+            return dict(zip(self._keys, self.rouge.bootstrap([_every(values, k) for k in self._keys])))
         scores = [
             {t: Score(*(float(row[f"{t}_{short}"]) for short, _, _ in ROUGE_STATS)) for t in self.rouge.types}
             for row in values
@@ -157,3 +155,12 @@ class ExtraMetric(Metric):
 
 from bench.judge import metric as _judge  # noqa: E402,F401  (registers llm-judge; bench/judge/ drives a system)
 from bench.metrics import bertscore, nli  # noqa: E402,F401  (registers bertscore and nli-faithfulness)
+
+
+def _every(values: Sequence[Mapping[str, float | None]], key: str) -> Sequence[float]:
+    """Column ``key`` of every row (ROUGE gives each article a value): the run's score arrays as one float64
+    array (:func:`~bench.metrics.base.column_values`), any other rows read one by one."""
+    column = getattr(values, "column", None)
+    if column is not None and len(arr := column(key)) == len(values):
+        return arr
+    return [float(row[key]) for row in values]  # type: ignore[arg-type]

@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 _MAX_CODES = 0x110000  # one character per distinct token: as many as there are code points
-_MAX_ARTICLES = 100_000  # encoded articles kept per table (cleared when full)
+_MAX_CHARS = 16_000_000  # tokens of encoded articles kept per table (~40,000 news articles, 32-64 MB)
 
 
 class TokenCodes:
@@ -34,12 +34,16 @@ class TokenCodes:
 
     Codes are only comparable within one table, so :meth:`pair` encodes a summary and its article together;
     when the table is full (more distinct tokens than code points) it starts afresh, articles included.
+    Encoded articles are kept until they hold ``max_chars`` tokens; later ones are encoded each time they are
+    scored. (Clearing them instead made a corpus larger than the bound miss every time: each unit scores
+    the articles in the same order, so the first ones were always gone again when the next unit came.)
     """
 
-    def __init__(self, max_articles: int = _MAX_ARTICLES, max_codes: int = _MAX_CODES) -> None:
+    def __init__(self, max_chars: int = _MAX_CHARS, max_codes: int = _MAX_CODES) -> None:
         self._codes: dict[str, str] = {}
         self._articles: dict[str, str] = {}
-        self._max_articles = max_articles
+        self._chars = 0  # tokens in self._articles
+        self._max_chars = max_chars
         self._max_codes = min(max_codes, _MAX_CODES)
 
     def _encode(self, tokens: Sequence[str]) -> str | None:
@@ -60,10 +64,9 @@ class TokenCodes:
         text = self._articles.get(body)
         if text is None:
             text = self._encode(tokenize(body))
-            if text is not None:
-                if len(self._articles) >= self._max_articles:
-                    self._articles.clear()
+            if text is not None and self._chars + len(text) <= self._max_chars:
                 self._articles[body] = text
+                self._chars += len(text)
         return text
 
     def pair(self, summary: Sequence[str], body: str, tokenize: Callable[[str], list[str]]) -> tuple[str, str]:
@@ -75,6 +78,7 @@ class TokenCodes:
                 return wanted, text
             self._codes.clear()
             self._articles.clear()
+            self._chars = 0
         raise MetricError(
             f"extra metrics: a summary and its article hold more than {self._max_codes:,} distinct tokens; "
             "shorten the article (corpus.max_body_chars)"

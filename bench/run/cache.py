@@ -12,6 +12,11 @@ file-size limit) is cut back to the last complete line and raises :class:`~bench
 While a cache is open its process holds an exclusive ``flock`` on ``<fingerprint>.lock`` beside it: a
 second run with the same system settings waits (and says so), then reads what the first wrote and reuses
 it, so two runs on one output folder never generate a prediction twice nor interleave their appends.
+
+Memory: what was on disk when the cache opened is held in memory (a run reuses it); what this instance
+appends is not — only where each line starts, per task, keyed by the caller's article-hash string (the
+Article's own, so no copy) — and is read back from the file if asked for. A 200,000-article run so keeps a
+few dozen bytes per prediction it writes, not the key, text, time and extras of each.
 """
 
 from __future__ import annotations
@@ -55,6 +60,7 @@ class PredictionCache:
         self._entries: dict[str, str] = {}
         self._seconds: dict[str, float] = {}
         self._extras: dict[str, dict[str, Any]] = {}
+        self._written: dict[str, dict[str, int]] = {}  # task key -> article hash -> offset of its line
         try:
             root.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -89,18 +95,45 @@ class PredictionCache:
         return f"{task_key}|{article_hash}"
 
     def get(self, task_key: str, article_hash: str) -> str | None:
-        return self._entries.get(self.key(task_key, article_hash))
+        rec = self._written_record(task_key, article_hash)
+        return rec["prediction"] if rec is not None else self._entries.get(self.key(task_key, article_hash))
 
     def seconds(self, task_key: str, article_hash: str) -> float | None:
         """Generation time recorded for this prediction (its share of its chunk), if known."""
+        rec = self._written_record(task_key, article_hash)
+        if rec is not None:
+            return float(rec["seconds"]) if "seconds" in rec else None
         return self._seconds.get(self.key(task_key, article_hash))
 
     def extras(self, task_key: str, article_hash: str) -> dict[str, Any] | None:
         """What the system reported beside this prediction (e.g. token usage), if anything."""
+        rec = self._written_record(task_key, article_hash)
+        if rec is not None:
+            return rec["extras"] if isinstance(rec.get("extras"), dict) else None
         return self._extras.get(self.key(task_key, article_hash))
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len(self._entries) + sum(len(offsets) for offsets in self._written.values())
+
+    def _written_record(self, task_key: str, article_hash: str) -> dict[str, Any] | None:
+        """The record this instance appended for the key, read back from its line (None: not appended here)."""
+        offset = self._written.get(task_key, {}).get(article_hash)
+        if offset is None:
+            return None
+        key = self.key(task_key, article_hash)
+        try:
+            with open(self.path, "rb") as fh:
+                fh.seek(offset)
+                rec, _ = _check_line(fh.readline())
+                if rec is None or rec["key"] != key:  # the file was rewritten since (another run repaired it)
+                    fh.seek(0)
+                    found = [r for r, _ in map(_check_line, fh) if r is not None and r["key"] == key]
+                    rec = found[-1] if found else None
+        except OSError as exc:
+            raise RunError(
+                f"{self.path}: cannot read back the prediction cache ({exc.strerror}); rerun to generate again"
+            ) from None
+        return rec
 
     def put_many(
         self,
@@ -138,13 +171,16 @@ class PredictionCache:
             records.append(rec)
         if not records:
             return
-        _append(self.path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode("utf-8"))
-        for rec, share in zip(records, shares):  # only once they are on disk
-            self._entries[rec["key"]] = rec["prediction"]
-            if share is not None:
-                self._seconds[rec["key"]] = share
-            if "extras" in rec:
-                self._extras[rec["key"]] = rec["extras"]
+        lines = [(json.dumps(r, ensure_ascii=False) + "\n").encode("utf-8") for r in records]
+        offset = _append(self.path, b"".join(lines))
+        written = self._written.setdefault(task_key, {})
+        for (article_hash, _, _), rec, line in zip(items, records, lines):  # only once they are on disk
+            written[article_hash] = offset  # the caller's string (an Article's own): no copy of it kept
+            offset += len(line)
+            if rec["key"] in self._entries or rec["key"] in self._seconds or rec["key"] in self._extras:
+                self._entries.pop(rec["key"], None)  # what was loaded is superseded by this line
+                self._seconds.pop(rec["key"], None)
+                self._extras.pop(rec["key"], None)
 
     def _repair_and_load(self, keep: bool) -> None:
         if not self.path.exists():
@@ -245,8 +281,9 @@ def _kind(value: object) -> str:
     return "null" if value is None else f"{type(value).__name__} {json.dumps(value)[:40]}"
 
 
-def _append(path: Path, data: bytes) -> None:
-    """Append ``data`` with O_APPEND and fsync; on failure cut the file back to its old length."""
+def _append(path: Path, data: bytes) -> int:
+    """Append ``data`` with O_APPEND and fsync; returns the offset it starts at. On failure cut the file
+    back to its old length."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     except OSError as exc:
@@ -263,6 +300,7 @@ def _append(path: Path, data: bytes) -> None:
             raise write_error(path, exc, "cannot append to the prediction cache", _OPTION) from None
     finally:
         os.close(fd)
+    return start
 
 
 def _cut_back(path: Path, fd: int, length: int) -> None:

@@ -67,7 +67,7 @@ class NullProgress:
         pass
 
 
-@dataclass
+@dataclass(slots=True)  # one per article and target, held until the unit is written: no __dict__ each
 class PredictionRow:
     article: Article
     prediction: str
@@ -126,6 +126,8 @@ class UnitWork:
     chunks: list[list[Article]]  # the missing articles, longest first, in chunks of chunk_size
     found: dict[str, str] = field(default_factory=dict)  # content hash -> prediction
     reused: set[str] = field(default_factory=set)  # content hashes taken from the cache
+    extras: dict[str, dict[str, Any]] = field(default_factory=dict)  # content hash -> extras, generated here
+    copies: dict[str, int] = field(default_factory=dict)  # content hash -> later articles with that content
     started: float = 0.0
     compute_s: float = 0.0  # the system's own seconds on the chunks applied (on whichever worker)
 
@@ -139,21 +141,26 @@ def plan_unit(
     unit.skipped_no_reference = len(articles) - len(eligible)
     found: dict[str, str] = {}
     missing: list[Article] = []
+    copies: dict[str, int] = {}  # an article whose content another missing one has: generated once, for both
     for article in eligible:
         hit = cache.get(task.key, article.content_hash)
         if hit is not None:
             found[article.content_hash] = hit
             unit.seconds_cached += cache.seconds(task.key, article.content_hash) or 0.0
+        elif article.content_hash in copies:
+            copies[article.content_hash] += 1
         else:
+            copies[article.content_hash] = 0
             missing.append(article)
-    unit.reused = len(eligible) - len(missing)
+    copies = {h: n for h, n in copies.items() if n}
+    unit.reused = len(eligible) - len(missing) - sum(copies.values())
     # Longest first across the whole unit, so every chunk (and each batch inside it) holds articles of
     # similar length — less padding — and an out-of-memory batch shows up at the start, not hours in.
     missing.sort(key=lambda a: len(a.body), reverse=True)
     if missing and not _check_whole_task(system, task, eligible, unit):
         missing = []  # the system refused the task as a whole (e.g. a predictions file lacking ids): nothing to do
     chunks = [missing[i : i + chunk_size] for i in range(0, len(missing), chunk_size)]
-    return UnitWork(unit, eligible, chunks, found, set(found))
+    return UnitWork(unit, eligible, chunks, found, set(found), copies=copies)
 
 
 def compute_chunk(system: System, task: Task, chunk: list[Article]) -> ChunkResult:
@@ -200,9 +207,11 @@ def apply_chunks(
         # outside the system's try: a cache that cannot be written (disk full) ends the run, not the unit
         cache.put_many(work.unit.task.key, items, seconds=seconds, extras=extras)
         work.found.update((h, p) for h, _, p in items)
-        work.unit.generated += len(items)
+        work.extras.update((h, e) for (h, _, _), e in zip(items, extras) if isinstance(e, dict))
+        rows = len(items) + sum(work.copies.get(h, 0) for h, _, _ in items) if work.copies else len(items)
+        work.unit.generated += rows
         work.compute_s += sum(r.seconds for r in results[:done])
-        progress.advance(len(items))
+        progress.advance(rows)
     if done < len(results):
         work.unit.fail(results[done].error or "failed")
         return False
@@ -215,9 +224,11 @@ def finish_unit(work: UnitWork, cache: PredictionCache, progress: Progress) -> U
     unit.seconds_generate = time.perf_counter() - work.started
     progress.finish()
     unit.rows = [
-        PredictionRow(a, work.found[a.content_hash], a.content_hash in work.reused, cache.extras(key, a.content_hash))
+        PredictionRow(
+            a, work.found[h], h in work.reused, cache.extras(key, h) if h in work.reused else work.extras.get(h)
+        )
         for a in work.eligible
-        if a.content_hash in work.found
+        if (h := a.content_hash) in work.found
     ]
     return unit
 

@@ -187,16 +187,17 @@ class _Rows(Sequence):
             for vals, given in zip(self._a.values[start:end].tolist(), self._a.given[start:end].tolist()):  # type: ignore[index]
                 yield self._row(vals, given)
 
-    def column(self, key: str) -> list[float | None]:
-        """``[row.get(key) for row in self]`` without a dict per row: what an aggregate reads, column by column."""
-        if key not in self._a.keys:
-            return [None] * len(self)
-        j = self._a.keys.index(key)
-        values, given = self._a.values[:, j].tolist(), self._a.given[:, j]  # type: ignore[index]
-        return values if given.all() else [v if g else None for v, g in zip(values, given.tolist())]
-
     def _row(self, vals: list[float], given: list[bool]) -> dict[str, float | None]:
         return {k: (v if g else None) for k, v, g in zip(self._a.keys, vals, given)}
+
+    def column(self, key: str) -> np.ndarray:
+        """The values of column ``key`` that were given (not None), in row order, as one float64 array: what
+        ``[row[key] for row in rows if row[key] is not None]`` holds, without a Python float per value
+        (200,000 articles × 22 columns of those took ~130 MB while a unit was aggregated)."""
+        if key not in self._a.keys:  # a column no metric of this run gave: no values
+            return np.empty(0)
+        j = self._a.keys.index(key)
+        return self._a.values[:, j][self._a.given[:, j]]  # type: ignore[index]
 
 
 def item_independent(metrics: Sequence[Metric]) -> bool:

@@ -168,14 +168,32 @@ def test_match_lengths_by_hand() -> None:
 
 def test_token_codes_start_afresh_when_full_and_stay_exact() -> None:
     """A full table is cleared, articles included, and the pair is encoded again with one table."""
-    codes = TokenCodes(max_articles=2, max_codes=7)
+    codes = TokenCodes(max_chars=4, max_codes=7)
     article = "a b c d e"
     tokenize = str.split
     for summary in (["a", "b", "x"], ["y", "z", "a", "b"], ["c", "d", "e", "q"]):
         wanted, text = codes.pair(summary, article, tokenize)
         assert code_match_lengths(wanted, text) == match_lengths(summary, article.split())
-    for body in ("p q", "r s", "t u"):  # more articles than kept: still exact
+    for body in ("p q", "r s", "t u", "p q"):  # more articles than kept: still exact
         wanted, text = codes.pair(["q", "r"], body, tokenize)
         assert code_match_lengths(wanted, text) == match_lengths(["q", "r"], body.split())
     with pytest.raises(MetricError, match="distinct tokens"):
         codes.pair(["1", "2", "3", "4"], "5 6 7 8", tokenize)
+
+
+def test_token_codes_keep_the_first_articles_up_to_the_bound_and_encode_the_rest_each_time() -> None:
+    """A corpus larger than the bound, scored unit after unit in the same order: the articles kept first stay
+    kept (tokenized once for the whole run), the others are tokenized each time; every value stays exact."""
+    tokenized: list[str] = []
+
+    def tokenize(body: str) -> list[str]:
+        tokenized.append(body)
+        return body.split()
+
+    codes = TokenCodes(max_chars=4)
+    bodies = ["a b", "c d", "e f"]  # 6 tokens: the first two articles fill the bound
+    for _ in range(3):  # three units over the same articles
+        for body in bodies:
+            wanted, text = codes.pair(["b", "c", "f"], body, tokenize)
+            assert code_match_lengths(wanted, text) == match_lengths(["b", "c", "f"], body.split())
+    assert tokenized == ["a b", "c d", "e f", "e f", "e f"]

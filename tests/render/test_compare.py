@@ -328,3 +328,12 @@ def test_a_summary_written_before_metrics_were_registered_still_reads(tmp_path):
     assert [c.key for c in table.columns] == ["rouge1_f"] and table.signatures == {"rouge": SIG}
     b = next(r for r in table.rows if r.label == "B").cells["rouge1_f"]
     assert (b.mean, b.low, b.high) == pytest.approx((0.65, 0.60, 0.70)) and b.significant
+
+
+def test_two_runs_on_the_same_articles_in_another_order_need_no_common_subset(tmp_path):
+    first = make_run(tmp_path, "order-1", {"A": A})
+    second = make_run(tmp_path, "order-2", {"A": A[::-1]}, hashes=HASHES[::-1])  # the same values, reordered
+    table = build_comparison([open_run(first), open_run(second)], baseline="A")
+    assert table.common_n == {}  # the same four articles: no ranked-on-the-common-ones block
+    assert [r.n for r in table.rows] == [4, 4] and all(r.block == RANKED for r in table.rows)
+    assert table.rows[1].cells["rouge1_f"].p == 1.0  # paired by article hash, not by position

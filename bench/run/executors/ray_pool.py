@@ -5,10 +5,12 @@ whichever worker is free; results are handed to the driver strictly in that orde
 exactly what a local run caches, in the same order — including a unit whose system fails on some chunk: its
 earlier chunks are kept and its later ones dropped (never cached), as locally.
 
-A worker process that dies mid-chunk is Ray's to repair: an actor is restarted (its model loaded again) and
-the chunk retried, a task is retried on another worker, up to ``max_retries`` times; only a result that
-reaches the driver is cached, so every prediction is cached exactly once. Past the retries, the chunk fails
-its unit with the worker's error.
+A worker that dies mid-chunk costs nothing: a task is retried by Ray on another worker (on any node left), up
+to ``max_retries`` times. An actor's chunks come back to the driver as lost (Ray does not retry them: an
+actor whose node died may never find room to restart, and chunks queued on it would wait forever), and the
+driver sends each again to an actor that is alive, up to ``max_retries`` times; the lost actor rejoins once
+Ray has restarted it and it has loaded its model again. Only a result that reaches the driver is cached, so
+every prediction is cached exactly once. Past the retries, the chunk fails its unit with the worker's error.
 """
 
 from __future__ import annotations
@@ -19,14 +21,14 @@ from collections.abc import Sequence
 from typing import Any
 
 import ray
-from ray.exceptions import RayError
+from ray.exceptions import RayActorError, RayError
 
 from bench.run.executors.ray_worker import ChunkWorker, SystemSpec, merge_stats, run_chunk
 from bench.run.executors.settings import RayResources
 from bench.run.generate import ChunkResult
 from bench.systems.base import Task
 
-__all__ = ["ActorPool", "TaskPool", "ChunkStream"]
+__all__ = ["ActorPool", "TaskPool", "ChunkStream", "Lost"]
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +40,16 @@ def _died(exc: BaseException) -> ChunkResult:
     return ChunkResult(None, f"ray worker failed: {type(exc).__name__}: {text}"[:500])
 
 
+class Lost(ChunkResult):
+    """A chunk whose actor died or became unreachable before it answered: to be sent to another actor."""
+
+
 class TaskPool:
     """A system without a model: each chunk is a plain task, at most ``num_workers`` at a time."""
 
     def __init__(self, spec: SystemSpec, corpus: Any, want: RayResources, max_retries: int) -> None:
         self.spec, self.corpus, self.width = ray.put(spec), corpus, int(want.num_workers or 1)
+        self.max_retries = max_retries  # Ray's own, per task: nothing comes back Lost
         self.remote = ray.remote(run_chunk).options(
             num_cpus=want.num_cpus, num_gpus=want.num_gpus, max_retries=max_retries, retry_exceptions=False
         )
@@ -86,9 +93,9 @@ class ActorPool:
             num_cpus=want.num_cpus,
             num_gpus=want.num_gpus,
             max_restarts=max_retries,
-            max_task_retries=max_retries,
+            max_task_retries=0,  # a lost chunk comes back Lost and the driver sends it to a live actor
         )
-        self.width = int(want.num_workers or 1)
+        self.width, self.max_retries = int(want.num_workers or 1), max_retries
         self.corpus = corpus
         self.actors = [cls.remote(spec) for _ in range(self.width)]
         self.pending_loads = {a.load.remote(): a for a in self.actors}
@@ -138,11 +145,22 @@ class ActorPool:
 
     def collect(self, ref: Any) -> ChunkResult:
         actor = self.owner.pop(ref)
-        self.ready[actor] -= 1
+        if actor in self.ready:
+            self.ready[actor] -= 1
         try:
             return ray.get(ref)
+        except RayActorError as exc:
+            self._lose(actor, exc)
+            return Lost(None, _died(exc).error)
         except RayError as exc:
             return _died(exc)
+
+    def _lose(self, actor: Any, exc: BaseException) -> None:
+        """No more chunks for ``actor`` until Ray has restarted it and it has loaded again (if ever)."""
+        if self.ready.pop(actor, None) is not None:
+            log.warning("a ray worker was lost (%s); its chunks go to the others", _died(exc).error)
+            # retried for as long as Ray restarts the actor: it answers once back, or fails once dead for good
+            self.pending_loads[actor.load.options(max_task_retries=-1).remote()] = actor
 
     def close(self) -> dict[str, Any]:
         """Stop every actor; returns their run_stats summed (from those still alive)."""
@@ -174,6 +192,8 @@ class ChunkStream:
         self.pending: dict[Any, int] = {}  # ref -> chunk number
         self.done: dict[int, ChunkResult] = {}
         self.dropped: set[int] = set()  # units the driver gave up on
+        self.resend: list[int] = []  # chunks lost with their worker, to dispatch again before new ones
+        self.tries: dict[int, int] = {}  # chunk number -> times it was lost
         self.waited = 0.0  # seconds the driver spent waiting for workers
 
     def result(self, i: int) -> ChunkResult:
@@ -181,8 +201,12 @@ class ChunkStream:
         self.applied = i
         self._fill()  # the window moved: keep every worker busy
         while i not in self.done:
+            refs = list(self.pending) + self.pool.loading()
+            if not refs:  # nothing running nor starting: every worker is gone for good
+                self.done[i] = ChunkResult(None, "ray worker failed: every worker of this system was lost")
+                break
             start = time.perf_counter()
-            ready, _ = ray.wait(list(self.pending) + self.pool.loading(), num_returns=1)
+            ready, _ = ray.wait(refs, num_returns=1)
             self.waited += time.perf_counter() - start
             for ref in ready:
                 if ref in self.pending:
@@ -195,7 +219,13 @@ class ChunkStream:
     def _collect(self, ref: Any) -> None:
         j = self.pending.pop(ref)
         result = self.pool.collect(ref)
-        if self.chunks[j][2] not in self.dropped:
+        if self.chunks[j][2] in self.dropped:
+            return
+        if isinstance(result, Lost) and self.tries.get(j, 0) < self.pool.max_retries:
+            self.tries[j] = self.tries.get(j, 0) + 1
+            self.resend.append(j)
+            self.resend.sort()  # the earliest first: the driver applies chunks in order
+        else:
             self.done[j] = result
 
     def ready(self, i: int) -> bool:
@@ -213,6 +243,10 @@ class ChunkStream:
             del self.done[j]
 
     def _fill(self) -> None:
+        while self.resend and self.pool.free():
+            j = self.resend.pop(0)
+            if self.chunks[j][2] not in self.dropped:
+                self.pending[self.pool.submit(*self.chunks[j][:2])] = j
         while self.next < len(self.chunks) and self.next < self.applied + self.window and self.pool.free():
             task, indices, unit = self.chunks[self.next]
             if unit not in self.dropped:

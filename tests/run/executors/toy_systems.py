@@ -4,7 +4,11 @@ on their path: workers start in the driver's folder), so a worker builds them fr
 ``crash-once`` and ``crash-once-model`` (the same with a ``load``, so it runs in an actor) return the first
 ``words`` words of each body; the first time a chunk holds article ``crash_on`` they create ``flag`` and
 kill their own process with SIGKILL, mid-chunk. ``fail-on`` raises on the chunk that holds ``fail_on``.
-``slow`` sleeps ``sleep`` seconds per chunk (so a test can kill the driver mid-run).
+``slow`` sleeps ``sleep`` seconds per chunk (so a test can kill the driver mid-run). ``stall-on-node`` (and
+``stall-on-node-model``, in actors) returns the first ``words`` words too, but the first chunk it gets on the
+Ray node whose id is in ``node_file`` creates ``flag`` and stalls ``stall`` seconds (the test removes that
+node meanwhile); on other nodes it holds its chunks until then (at most ``hold`` seconds), so that node's
+worker gets a chunk however late it starts.
 Every prediction produced is logged as one line in ``log`` (if set), to count generation across processes.
 """
 
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 
 from bench.systems.base import System
 
-__all__ = ["CrashOnce", "CrashOnceModel", "FailOn", "Slow", "KINDS"]
+__all__ = ["CrashOnce", "CrashOnceModel", "FailOn", "Slow", "StallOnNode", "StallOnNodeModel", "KINDS"]
 
 
 def _first_words(articles, n: int) -> list[str]:
@@ -85,7 +89,50 @@ class Slow(System):
         return _first_words(articles, self.config.words)
 
 
-KINDS = {"crash-once": CrashOnce, "crash-once-model": CrashOnceModel, "fail-on": FailOn, "slow": Slow}
+class StallOnNode(System):
+    @dataclass(frozen=True)
+    class Config:
+        node_file: str
+        flag: str
+        words: int = 4
+        stall: float = 60.0
+        hold: float = 30.0
+
+    def summarize(self, articles, task):
+        node = _ray_node()
+        if node is not None and os.path.exists(self.config.node_file) and not os.path.exists(self.config.flag):
+            if node == open(self.config.node_file).read().strip():
+                with open(self.config.flag, "w") as fh:
+                    fh.write(f"{os.getpid()} {[a.id for a in articles]}")
+                    fh.flush()
+                    os.fsync(fh.fileno())
+                time.sleep(self.config.stall)
+            deadline = time.monotonic() + self.config.hold  # elsewhere: wait for that node to take a chunk
+            while not os.path.exists(self.config.flag) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        return _first_words(articles, self.config.words)
+
+
+class StallOnNodeModel(StallOnNode):
+    def load(self) -> None:
+        pass
+
+
+def _ray_node() -> str | None:
+    """The id of the Ray node this process works on, None outside Ray."""
+    import ray
+
+    return ray.get_runtime_context().get_node_id() if ray.is_initialized() else None
+
+
+KINDS = {
+    "crash-once": CrashOnce,
+    "crash-once-model": CrashOnceModel,
+    "fail-on": FailOn,
+    "slow": Slow,
+    "stall-on-node": StallOnNode,
+    "stall-on-node-model": StallOnNodeModel,
+}
 
 
 def register_all() -> None:
