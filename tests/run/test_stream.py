@@ -305,7 +305,7 @@ def test_kept_arrays_fill_by_column_and_aggregates_over_them_equal_those_over_th
     assert arrays.given[3, arrays.keys.index("compression")] == False  # noqa: E712  (None: no value)
     assert arrays.given[5, arrays.keys.index("compression")] == True  # noqa: E712  (NaN: a value, as written)
     rows = arrays.rows()
-    for key in arrays.keys:  # a column without a dict per row: what the rows give (repr: NaN is NaN)
-        assert repr(rows.column(key)) == repr([row.get(key) for row in values])
-    assert rows.column("no-such-key") == [None] * len(values)
+    for key in arrays.keys:  # a column's given values as one float array: what the rows give (repr: NaN is NaN)
+        assert repr(rows.column(key).tolist()) == repr([v for row in values if (v := row.get(key)) is not None])
+    assert rows.column("no-such-key").tolist() == []
     assert aggregate_rows(metrics, rows) == aggregate_rows(metrics, values)  # bit for bit
