@@ -69,9 +69,10 @@ def write_corpus(path: Path, articles: int) -> None:
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
 
 
-def write_config(folder: Path, corpus: Path, systems: int) -> Path:
+def write_config(folder: Path, corpus: Path, systems: int, score_workers: str = "auto") -> Path:
     lines = [
         "name: memory",
+        f"run: {{score_workers: {score_workers}}}",
         f"corpus: {{path: {corpus}, dedupe: false}}",
         "tasks: {headline: {max_words: 12}, standfirst: {max_words: 40}}",
         "systems:",
@@ -126,6 +127,8 @@ def child(mode: str, config_path: Path, output: Path) -> dict:
         "failures": len(result.failures),
         "seconds": seconds,
         "signature": result.signature,
+        # the largest score worker (run.score_workers): its own process, not the driver's RSS
+        "workers_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -142,6 +145,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=21270, help="rows of the replicated corpus (default 21270)")
     parser.add_argument("--systems", type=int, default=3, choices=(1, 2, 3), help="lead systems to run (default 3)")
     parser.add_argument("--keep", type=Path, default=None, help="write corpus, config and run here and keep them")
+    parser.add_argument(
+        "--score-workers", default="auto", help="run.score_workers of the measured run (default auto; 1: no pool)"
+    )
     parser.add_argument("--child", choices=("corpus", "run"), help=argparse.SUPPRESS)
     parser.add_argument("--config", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--output", type=Path, help=argparse.SUPPRESS)
@@ -154,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         folder.mkdir(parents=True, exist_ok=True)
         corpus_path = folder / "articles.jsonl"
         write_corpus(corpus_path, args.articles)
-        config = write_config(folder, corpus_path, args.systems)
+        config = write_config(folder, corpus_path, args.systems, args.score_workers)
         corpus = _measure("corpus", config, folder / "results")
         run = _measure("run", config, folder / "results")
     import bench
@@ -165,6 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         f"settings: {args.articles} articles (BBC ×{args.articles / 2127:.2f}, replicated; "
         f"{corpus['distinct']} distinct contents), "
         f"{args.systems} lead systems × headline, standfirst; rouge engine fast + extra; no cache reuse; "
+        f"score_workers {args.score_workers}; "
         f"bench from {Path(bench.__file__).parent.parent}; {os.cpu_count()} CPUs (shared, loaded by other jobs)"
     )
     print(f"signature: {run['signature']}")
@@ -175,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         f"= {run['start_mb']:.0f} MiB after imports + {corpus['corpus_mb']:.0f} MiB the corpus holds (loading it alone "
         f"peaks at {corpus['load_peak_mb']:.0f} MiB) + {rest:.0f} MiB the rest"
     )
+    if run["workers_peak_mb"]:
+        print(f"largest score worker's peak RSS: {run['workers_peak_mb']:.0f} MiB (a process of its own)")
     if n:
         print(
             f"per 100k predictions: {(run['peak_mb'] - run['start_mb']) / n * 1e5:.0f} MiB above imports, "
