@@ -127,8 +127,6 @@ def child(mode: str, config_path: Path, output: Path) -> dict:
         "failures": len(result.failures),
         "seconds": seconds,
         "signature": result.signature,
-        # the largest score worker (run.score_workers): its own process, not the driver's RSS
-        "workers_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
     }
 
 
@@ -182,8 +180,6 @@ def main(argv: list[str] | None = None) -> int:
         f"= {run['start_mb']:.0f} MiB after imports + {corpus['corpus_mb']:.0f} MiB the corpus holds (loading it alone "
         f"peaks at {corpus['load_peak_mb']:.0f} MiB) + {rest:.0f} MiB the rest"
     )
-    if run["workers_peak_mb"]:
-        print(f"largest score worker's peak RSS: {run['workers_peak_mb']:.0f} MiB (a process of its own)")
     if n:
         print(
             f"per 100k predictions: {(run['peak_mb'] - run['start_mb']) / n * 1e5:.0f} MiB above imports, "
