@@ -29,9 +29,13 @@ import multiprocessing
 import os
 import pickle
 import queue
+import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
+
+import numpy as np
 
 from bench.article import Article
 from bench.errors import BenchError, MetricError
@@ -181,14 +185,19 @@ class ScorePool:
         """Each of the pool's metrics' ``aggregate`` over a unit's ``arrays``, metric i in worker i mod N, while
         the driver runs ``meanwhile()``: (per metric its corpus numbers, what ``meanwhile`` returned)."""
         count = len(self._workers)
-        try:
-            for i, metric in enumerate(self.metrics):
-                self._workers[i % count].tasks.put((i, "aggregate", (i, _columns_of(arrays, metric))))
-            here = meanwhile()
-            return [self._answer(self._workers[i % count], i, label) for i in range(len(self.metrics))], here
-        except BaseException:
-            self.close(now=True)  # answers may still be queued: these workers cannot serve the next unit
-            raise
+        with tempfile.TemporaryDirectory(prefix="bench-score-") as folder:
+            # through files, not the queues: the workers map the arrays, the driver makes no pickled copy of them
+            # (at 200,000 articles that copy was tens of MB per pooled metric at the run's peak)
+            shared = ArraysOnDisk.write(arrays, Path(folder))
+            try:
+                for i, metric in enumerate(self.metrics):
+                    keys = tuple(c.key for c in metric.columns() if c.key in arrays.keys)
+                    self._workers[i % count].tasks.put((i, "aggregate", (i, shared.only(keys))))
+                here = meanwhile()
+                return [self._answer(self._workers[i % count], i, label) for i in range(len(self.metrics))], here
+            except BaseException:
+                self.close(now=True)  # answers may still be queued: these workers cannot serve the next unit
+                raise
 
     def close(self, now: bool = False) -> None:
         """Stop every worker and free the queues; idempotent. Asked to leave, terminated if still there after
@@ -245,13 +254,31 @@ def slice_values(
         yield k * size, values
 
 
-def _columns_of(arrays: ScoreArrays, metric: Metric) -> ScoreArrays:
-    """The part of a unit's ``arrays`` that ``metric``'s aggregate reads: its own columns, no hashes (a 200,000-article
-    unit's 22 columns pickled once per pooled metric were ~40 MB each in the driver's queues)."""
-    keys = [c.key for c in metric.columns() if c.key in arrays.keys]
-    at = [arrays.keys.index(k) for k in keys]
-    given = arrays.given[:, at] if arrays.given is not None else None
-    return ScoreArrays([], tuple(keys), arrays.values[:, at], given)
+@dataclass(frozen=True)
+class ArraysOnDisk:
+    """A unit's score arrays saved as two ``.npy`` files for a score worker's aggregate: it maps them and reads
+    only the columns ``keys`` of its metric (no hashes)."""
+
+    all_keys: tuple[str, ...]
+    values: str
+    given: str
+    keys: tuple[str, ...] = ()
+
+    @classmethod
+    def write(cls, arrays: ScoreArrays, folder: Path) -> ArraysOnDisk:
+        assert arrays.given is not None, "a unit's arrays are aggregated before finish()"
+        values, given = folder / "values.npy", folder / "given.npy"
+        np.save(values, arrays.values)
+        np.save(given, arrays.given)
+        return cls(tuple(arrays.keys), str(values), str(given))
+
+    def only(self, keys: tuple[str, ...]) -> ArraysOnDisk:
+        return ArraysOnDisk(self.all_keys, self.values, self.given, keys)
+
+    def load(self) -> ScoreArrays:
+        at = [self.all_keys.index(k) for k in self.keys]
+        values, given = np.load(self.values, mmap_mode="r"), np.load(self.given, mmap_mode="r")
+        return ScoreArrays([], self.keys, np.asarray(values[:, at]), np.asarray(given[:, at]))
 
 
 def aggregate_values(

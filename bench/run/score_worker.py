@@ -52,7 +52,8 @@ def worker_main(tasks: Any, results: Any, specs: Sequence[tuple[type, Any]], par
             if metrics is None:  # built once, on the first task, so an error reaches the driver as an answer
                 metrics = [cls(config) for cls, config in specs]
             if kind == "aggregate":
-                which, arrays = payload
+                which, shared = payload  # ArraysOnDisk: this metric's columns, mapped from the driver's files
+                arrays = shared.load()
                 results.put((index, metrics[which].aggregate(arrays.rows()), None, None))
                 continue
             items = _items(payload, articles)
