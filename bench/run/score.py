@@ -28,6 +28,7 @@ __all__ = [
     "unit_score_rows",
     "item_independent",
     "score_values",
+    "merge_per_article",
     "slice_items",
     "aggregate_rows",
     "SLICE_ROWS",
@@ -213,9 +214,14 @@ def slice_items(unit: Unit, rows: Sequence[Any]) -> list[Item]:
 def score_values(unit: Unit, rows: Sequence[Any], metrics: Sequence[Metric]) -> list[dict[str, float | None]]:
     """Every metric's per-article values for ``rows`` (PredictionRows of ``unit``), merged per article."""
     items = slice_items(unit, rows)
-    values: list[dict[str, float | None]] = [{} for _ in items]
-    for metric in metrics:
-        for row, v in zip(values, metric.score(items)):
+    return merge_per_article(len(items), [metric.score(items) for metric in metrics])
+
+
+def merge_per_article(n: int, per_metric: Sequence[Sequence[Mapping[str, Any]]]) -> list[dict[str, float | None]]:
+    """One ``{key: value}`` per article from each metric's values (in metric order), keys in that order."""
+    values: list[dict[str, float | None]] = [{} for _ in range(n)]
+    for metric_values in per_metric:
+        for row, v in zip(values, metric_values):
             row.update(v)
     return values
 

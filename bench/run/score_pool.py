@@ -42,7 +42,7 @@ from bench.errors import BenchError, MetricError
 from bench.metrics.base import Item, Metric, Values
 from bench.metrics.stats import Interval
 from bench.run.generate import Unit
-from bench.run.score import ScoreArrays, aggregate_rows, slice_items
+from bench.run.score import ScoreArrays, aggregate_rows, merge_per_article, slice_items
 from bench.run.score_worker import worker_main
 
 __all__ = ["ScorePool", "ScoreWorkerError", "parallel_metrics", "slice_values", "aggregate_values"]
@@ -247,11 +247,7 @@ def slice_values(
         by_metric = dict(zip(pooled, pooled_values))
         for metric in local:
             by_metric[id(metric)] = metric.score(items)
-        values: list[dict[str, float | None]] = [{} for _ in items]
-        for metric in metrics:
-            for row, v in zip(values, by_metric[id(metric)]):
-                row.update(v)  # type: ignore[arg-type]
-        yield k * size, values
+        yield k * size, merge_per_article(len(items), [by_metric[id(m)] for m in metrics])
 
 
 @dataclass(frozen=True)
